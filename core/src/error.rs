@@ -1,0 +1,274 @@
+//! The one error type of `inkan-core`.
+//!
+//! Every variant carries a stable string code (`Error::code`) that the CLI prints and the
+//! bindings expose; codes never change meaning once published, so callers may match on them.
+
+use std::borrow::Cow;
+
+/// Result alias used throughout `inkan-core`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in `inkan-core`.
+///
+/// ```
+/// use inkan_core::Error;
+/// let err = Error::BadSignature;
+/// assert_eq!(err.code(), "crypto.bad_signature");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    // --- keys and signatures ---
+    /// The algorithm is unknown, not supported here, or not allowed (e.g. `none`).
+    #[error("unsupported algorithm: {0}")]
+    UnsupportedAlgorithm(String),
+    /// The algorithm does not fit the key (e.g. ES256 with an Ed25519 key).
+    #[error("algorithm {alg} cannot be used with a {key} key")]
+    AlgorithmKeyMismatch {
+        /// The algorithm requested.
+        alg: String,
+        /// The type of the key offered.
+        key: String,
+    },
+    /// Key material could not be parsed or is not a valid key.
+    #[error("invalid key: {0}")]
+    InvalidKey(String),
+    /// A signature did not verify.
+    #[error("signature verification failed")]
+    BadSignature,
+    /// The crypto backend failed in a way that is not the input's fault.
+    #[error("crypto backend error: {0}")]
+    Crypto(String),
+
+    // --- JOSE ---
+    /// A JWS/JWE/JWT is not well formed.
+    #[error("malformed JOSE object: {0}")]
+    JoseMalformed(String),
+    /// A JWT is past its `exp`.
+    #[error("token expired")]
+    Expired,
+    /// A JWT is before its `nbf`.
+    #[error("token not yet valid")]
+    NotYetValid,
+    /// A JWT's `iat` lies in the future.
+    #[error("token issued in the future")]
+    IssuedInFuture,
+    /// A required claim is missing or has the wrong type.
+    #[error("missing or invalid claim: {0}")]
+    InvalidClaim(String),
+    /// `aud` does not contain the expected audience.
+    #[error("audience mismatch")]
+    AudienceMismatch,
+    /// `iss` is not the expected issuer.
+    #[error("issuer mismatch")]
+    IssuerMismatch,
+    /// A JWE or COSE_Encrypt0 could not be decrypted (wrong key or tampered data).
+    #[error("decryption failed")]
+    DecryptionFailed,
+
+    // --- CBOR / COSE / CWT ---
+    /// CBOR that could not be decoded (truncated, trailing bytes, wrong types).
+    #[error("malformed CBOR: {0}")]
+    CborMalformed(String),
+    /// CBOR nested deeper than the configured limit.
+    #[error("CBOR nested deeper than {0} levels")]
+    CborTooDeep(usize),
+    /// A COSE structure is not well formed.
+    #[error("malformed COSE object: {0}")]
+    CoseMalformed(String),
+    /// A COSE/CWT tag other than the one expected.
+    #[error("unexpected CBOR tag {found}, expected {expected}")]
+    CoseWrongTag {
+        /// The tag that was expected.
+        expected: u64,
+        /// The tag that was found.
+        found: u64,
+    },
+    /// A COSE_Mac0 tag did not verify.
+    #[error("MAC verification failed")]
+    MacMismatch,
+
+    // --- encodings ---
+    /// Input is not valid Base45 (RFC 9285).
+    #[error("invalid Base45: {0}")]
+    BadBase45(String),
+    /// Input is not valid base64/base64url.
+    #[error("invalid base64: {0}")]
+    BadBase64(String),
+    /// Input is not a valid zlib stream.
+    #[error("invalid zlib data: {0}")]
+    BadZlib(String),
+    /// Inflating would exceed the configured size cap (decompression bomb guard).
+    #[error("inflated data exceeds the {limit}-byte limit")]
+    InflateLimit {
+        /// The cap that was hit, in bytes.
+        limit: usize,
+    },
+    /// Input is not a valid multibase/multicodec value.
+    #[error("invalid multibase value: {0}")]
+    BadMultibase(String),
+    /// JSON that could not be parsed or does not have the expected shape.
+    #[error("malformed JSON: {0}")]
+    JsonMalformed(String),
+    /// Input larger than the configured cap.
+    #[error("input of {size} bytes exceeds the {limit}-byte limit")]
+    TooLarge {
+        /// Size of the input, in bytes.
+        size: usize,
+        /// The cap, in bytes.
+        limit: usize,
+    },
+
+    // --- DIDs ---
+    /// A DID or DID URL is not well formed.
+    #[error("malformed DID: {0}")]
+    DidMalformed(String),
+    /// The DID method is not supported by this resolver.
+    #[error("unsupported DID method: {0}")]
+    DidUnsupportedMethod(String),
+    /// The DID (or the verification method in it) could not be found.
+    #[error("DID not found: {0}")]
+    DidNotFound(String),
+
+    // --- X.509 ---
+    /// A certificate could not be parsed.
+    #[error("malformed certificate: {0}")]
+    X509Malformed(String),
+    /// No path from the chain to a trust anchor (or pinned leaf).
+    #[error("certificate chain not trusted: {0}")]
+    X509Untrusted(String),
+    /// A certificate in the chain is outside its validity period at the clock's time.
+    #[error("certificate outside its validity period: {0}")]
+    X509Validity(String),
+    /// A certificate violates basic constraints, key usage or a profile rule.
+    #[error("certificate constraint violated: {0}")]
+    X509Constraint(String),
+
+    // --- I/O facing traits ---
+    /// An HTTP fetch failed (transport, status, or content type).
+    #[error("HTTP request failed: {0}")]
+    Http(String),
+    /// A key or issuer is not in the trust store.
+    #[error("not trusted: {0}")]
+    Untrusted(String),
+}
+
+impl Error {
+    /// The stable, machine-readable code of this error (e.g. `"cose.wrong_tag"`).
+    ///
+    /// ```
+    /// use inkan_core::Error;
+    /// assert_eq!(Error::InflateLimit { limit: 65536 }.code(), "encoding.inflate_limit");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::UnsupportedAlgorithm(_) => "crypto.unsupported_algorithm",
+            Error::AlgorithmKeyMismatch { .. } => "crypto.alg_key_mismatch",
+            Error::InvalidKey(_) => "crypto.invalid_key",
+            Error::BadSignature => "crypto.bad_signature",
+            Error::Crypto(_) => "crypto.backend",
+            Error::JoseMalformed(_) => "jose.malformed",
+            Error::Expired => "jwt.expired",
+            Error::NotYetValid => "jwt.not_yet_valid",
+            Error::IssuedInFuture => "jwt.issued_in_future",
+            Error::InvalidClaim(_) => "jwt.invalid_claim",
+            Error::AudienceMismatch => "jwt.aud_mismatch",
+            Error::IssuerMismatch => "jwt.iss_mismatch",
+            Error::DecryptionFailed => "crypto.decryption_failed",
+            Error::CborMalformed(_) => "cbor.malformed",
+            Error::CborTooDeep(_) => "cbor.too_deep",
+            Error::CoseMalformed(_) => "cose.malformed",
+            Error::CoseWrongTag { .. } => "cose.wrong_tag",
+            Error::MacMismatch => "cose.mac_mismatch",
+            Error::BadBase45(_) => "encoding.bad_base45",
+            Error::BadBase64(_) => "encoding.bad_base64",
+            Error::BadZlib(_) => "encoding.bad_zlib",
+            Error::InflateLimit { .. } => "encoding.inflate_limit",
+            Error::BadMultibase(_) => "encoding.bad_multibase",
+            Error::JsonMalformed(_) => "json.malformed",
+            Error::TooLarge { .. } => "input.too_large",
+            Error::DidMalformed(_) => "did.malformed",
+            Error::DidUnsupportedMethod(_) => "did.unsupported_method",
+            Error::DidNotFound(_) => "did.not_found",
+            Error::X509Malformed(_) => "x509.malformed",
+            Error::X509Untrusted(_) => "x509.untrusted",
+            Error::X509Validity(_) => "x509.validity",
+            Error::X509Constraint(_) => "x509.constraint",
+            Error::Http(_) => "http.failed",
+            Error::Untrusted(_) => "trust.untrusted",
+        }
+    }
+
+    /// Builds a [`Error::Crypto`] from any backend error, keeping its message.
+    pub(crate) fn backend(err: impl std::fmt::Display) -> Self {
+        Error::Crypto(err.to_string())
+    }
+
+    /// Builds a [`Error::InvalidKey`] from anything displayable.
+    pub(crate) fn key(msg: impl Into<Cow<'static, str>>) -> Self {
+        Error::InvalidKey(msg.into().into_owned())
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        Error::JsonMalformed(err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_namespaced() {
+        let all = [
+            Error::UnsupportedAlgorithm(String::new()),
+            Error::AlgorithmKeyMismatch {
+                alg: String::new(),
+                key: String::new(),
+            },
+            Error::InvalidKey(String::new()),
+            Error::BadSignature,
+            Error::Crypto(String::new()),
+            Error::JoseMalformed(String::new()),
+            Error::Expired,
+            Error::NotYetValid,
+            Error::IssuedInFuture,
+            Error::InvalidClaim(String::new()),
+            Error::AudienceMismatch,
+            Error::IssuerMismatch,
+            Error::DecryptionFailed,
+            Error::CborMalformed(String::new()),
+            Error::CborTooDeep(0),
+            Error::CoseMalformed(String::new()),
+            Error::CoseWrongTag {
+                expected: 0,
+                found: 0,
+            },
+            Error::MacMismatch,
+            Error::BadBase45(String::new()),
+            Error::BadBase64(String::new()),
+            Error::BadZlib(String::new()),
+            Error::InflateLimit { limit: 0 },
+            Error::BadMultibase(String::new()),
+            Error::JsonMalformed(String::new()),
+            Error::TooLarge { size: 0, limit: 0 },
+            Error::DidMalformed(String::new()),
+            Error::DidUnsupportedMethod(String::new()),
+            Error::DidNotFound(String::new()),
+            Error::X509Malformed(String::new()),
+            Error::X509Untrusted(String::new()),
+            Error::X509Validity(String::new()),
+            Error::X509Constraint(String::new()),
+            Error::Http(String::new()),
+            Error::Untrusted(String::new()),
+        ];
+        let mut codes: Vec<_> = all.iter().map(Error::code).collect();
+        assert!(codes.iter().all(|c| c.contains('.')));
+        codes.sort_unstable();
+        let before = codes.len();
+        codes.dedup();
+        assert_eq!(before, codes.len(), "duplicate error code");
+    }
+}

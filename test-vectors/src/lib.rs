@@ -1,0 +1,87 @@
+//! Shared helpers for the vector and interop tests in `tests/`.
+//!
+//! Vector files live under `vectors/` (each set with its README and licence); independent
+//! implementations (Python oracles, pinned in `interop/requirements.txt`) run from the virtual
+//! environment that `scripts/setup-interop` creates.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The folder holding the vector sets.
+///
+/// ```
+/// assert!(inkan_test_vectors::vectors_dir().join("small-rfc-vectors").is_dir());
+/// ```
+pub fn vectors_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors")
+}
+
+/// Reads and parses a JSON vector file relative to [`vectors_dir`].
+///
+/// Panics with the path on failure: a missing vector is a broken test, not a skip.
+///
+/// ```
+/// let v = inkan_test_vectors::json("small-rfc-vectors/rfc8032-ed25519-and-rfc9285-base45.json");
+/// assert!(v["ed25519_rfc8032"].is_array());
+/// ```
+#[allow(clippy::panic)]
+pub fn json(rel: &str) -> serde_json::Value {
+    let path = vectors_dir().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every `*.json` file in a vector folder, sorted.
+///
+/// ```
+/// assert!(!inkan_test_vectors::json_files("cose-wg-examples/sign1-tests").is_empty());
+/// ```
+#[allow(clippy::panic)]
+pub fn json_files(rel: &str) -> Vec<PathBuf> {
+    let dir = vectors_dir().join(rel);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The Python interpreter of the interop virtual environment.
+///
+/// `INKAN_INTEROP_PYTHON` overrides it; by default it is `.venv-interop/bin/python` at the
+/// workspace root, created by `scripts/setup-interop`.
+pub fn interop_python() -> PathBuf {
+    std::env::var_os("INKAN_INTEROP_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv-interop/bin/python"))
+}
+
+/// Runs `interop/<script>` with `args` under the interop Python and returns its stdout.
+///
+/// Panics with the oracle's stderr when it fails or when the environment is missing: the
+/// interop tests are part of the suite and are never skipped.
+#[allow(clippy::panic)]
+pub fn run_oracle(script: &str, args: &[&str]) -> String {
+    let python = interop_python();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop").join(script);
+    let out = Command::new(&python)
+        .arg(&path)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run {} ({e}); create the interop environment with scripts/setup-interop",
+                python.display()
+            )
+        });
+    if !out.status.success() {
+        panic!(
+            "oracle {script} {args:?} failed: {}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
