@@ -15,9 +15,14 @@
 //! # Ok::<(), inkan_core::Error>(())
 //! ```
 
+pub mod claims;
 pub mod clock;
 pub mod crypto;
 pub mod encoding;
 pub mod error;
 
 pub use error::{Error, Result};
+
+/// A boxed, sendable future: the return type of the async methods on core's I/O traits
+/// (`HttpClient`, `DidResolver`), which must stay object-safe so apps can inject their own.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
