@@ -7,8 +7,8 @@ use zeroize::Zeroize;
 
 use crate::{Error, Result};
 
-/// A JSON Web Key. Private members (`d`, `p`, `q`, `dp`, `dq`, `qi`) are wiped on drop and never
-/// printed by `Debug`.
+/// A JSON Web Key. Private members (`d`, `p`, `q`, `dp`, `dq`, `qi`) are [`Secret`]s: wiped on
+/// drop and never printed by `Debug`.
 ///
 /// Unknown members are kept in `other` so a key round-trips unchanged.
 ///
@@ -41,22 +41,22 @@ pub struct Jwk {
     pub e: Option<String>,
     /// Private scalar / seed / RSA private exponent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub d: Option<String>,
+    pub d: Option<Secret>,
     /// RSA first prime factor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub p: Option<String>,
+    pub p: Option<Secret>,
     /// RSA second prime factor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub q: Option<String>,
+    pub q: Option<Secret>,
     /// RSA first factor CRT exponent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dp: Option<String>,
+    pub dp: Option<Secret>,
     /// RSA second factor CRT exponent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dq: Option<String>,
+    pub dq: Option<Secret>,
     /// RSA first CRT coefficient.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub qi: Option<String>,
+    pub qi: Option<Secret>,
     /// Key identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
@@ -113,23 +113,15 @@ impl Jwk {
 
     /// A copy with every private member removed.
     pub fn to_public(&self) -> Jwk {
-        let mut public = self.clone();
-        for secret in public.secrets_mut() {
-            secret.zeroize();
-            *secret = None;
+        Jwk {
+            d: None,
+            p: None,
+            q: None,
+            dp: None,
+            dq: None,
+            qi: None,
+            ..self.clone()
         }
-        public
-    }
-
-    fn secrets_mut(&mut self) -> [&mut Option<String>; 6] {
-        [
-            &mut self.d,
-            &mut self.p,
-            &mut self.q,
-            &mut self.dp,
-            &mut self.dq,
-            &mut self.qi,
-        ]
     }
 
     /// A required member, or an [`Error::InvalidKey`] naming it.
@@ -137,14 +129,6 @@ impl Jwk {
         value
             .as_deref()
             .ok_or_else(|| Error::key(format!("JWK ({}) lacks \"{name}\"", self.kty)))
-    }
-}
-
-impl Drop for Jwk {
-    fn drop(&mut self) {
-        for secret in self.secrets_mut() {
-            secret.zeroize();
-        }
     }
 }
 
@@ -169,5 +153,41 @@ impl fmt::Debug for Jwk {
             s.field("private", &"<redacted>");
         }
         s.finish_non_exhaustive()
+    }
+}
+
+/// A private JWK member (base64url text): wiped on drop, redacted in `Debug`.
+///
+/// ```
+/// use inkan_core::crypto::Secret;
+/// let s = Secret::new("c2VjcmV0".to_owned());
+/// assert_eq!(s.expose(), "c2VjcmV0");
+/// assert_eq!(format!("{s:?}"), "Secret(<redacted>)");
+/// ```
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps secret text.
+    pub fn new(text: String) -> Self {
+        Self(text)
+    }
+
+    /// The secret text; keep the borrow short.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
     }
 }

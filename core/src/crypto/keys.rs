@@ -9,6 +9,7 @@ use rand_core::OsRng;
 use sha2::Digest as _;
 use zeroize::Zeroizing;
 
+use super::jwk::Secret;
 use super::{Algorithm, CryptoProvider, Jwk, KeyType, RawSigner, RawVerifier, Signer, Verifier};
 use crate::encoding::{b64url_decode, b64url_encode};
 use crate::{Error, Result};
@@ -278,7 +279,7 @@ impl PrivateKeyData {
     /// Parses a private JWK, checking that its public members match the private ones.
     pub fn from_jwk(jwk: &Jwk) -> Result<Self> {
         let claimed = PublicKeyData::from_jwk(jwk)?;
-        let d = Zeroizing::new(b64url_decode(jwk.member(&jwk.d, "d")?)?);
+        let d = Zeroizing::new(b64url_decode(secret(&jwk.d, "d")?)?);
         let key = match claimed.key_type() {
             KeyType::Ed25519 => PrivateKeyData::Ed25519(ed25519_dalek::SigningKey::from_bytes(&fixed::<32>(
                 &d,
@@ -302,13 +303,13 @@ impl PrivateKeyData {
     pub fn to_jwk(&self) -> Result<Jwk> {
         let mut jwk = self.public()?.to_jwk();
         match self {
-            PrivateKeyData::Ed25519(sk) => jwk.d = Some(b64url_encode(sk.to_bytes())),
-            PrivateKeyData::P256(sk) => jwk.d = Some(b64url_encode(sk.to_bytes())),
-            PrivateKeyData::P384(sk) => jwk.d = Some(b64url_encode(sk.to_bytes())),
+            PrivateKeyData::Ed25519(sk) => jwk.d = Some(secret_b64(&sk.to_bytes())),
+            PrivateKeyData::P256(sk) => jwk.d = Some(secret_b64(&sk.to_bytes())),
+            PrivateKeyData::P384(sk) => jwk.d = Some(secret_b64(&sk.to_bytes())),
             PrivateKeyData::Rsa(der) => {
                 let rsa = rsa_private(der)?;
-                let enc = |b: Option<&openssl::bn::BigNumRef>| b.map(|b| b64url_encode(b.to_vec()));
-                jwk.d = Some(b64url_encode(rsa.d().to_vec()));
+                let enc = |b: Option<&openssl::bn::BigNumRef>| b.map(|b| secret_b64(&b.to_vec()));
+                jwk.d = Some(secret_b64(&rsa.d().to_vec()));
                 jwk.p = enc(rsa.p());
                 jwk.q = enc(rsa.q());
                 jwk.dp = enc(rsa.dmp1());
@@ -658,12 +659,15 @@ pub(crate) fn rsa_private(der: &[u8]) -> Result<openssl::rsa::Rsa<openssl::pkey:
 
 fn rsa_from_jwk(jwk: &Jwk, d: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
     use openssl::bn::BigNum;
-    let num = |v: &Option<String>, name: &str| -> Result<BigNum> {
-        let bytes = Zeroizing::new(b64url_decode(jwk.member(v, name)?)?);
+    let public = |v: &Option<String>, name: &str| -> Result<BigNum> {
+        BigNum::from_slice(&b64url_decode(jwk.member(v, name)?)?).map_err(Error::backend)
+    };
+    let num = |v: &Option<Secret>, name: &str| -> Result<BigNum> {
+        let bytes = Zeroizing::new(b64url_decode(secret(v, name)?)?);
         BigNum::from_slice(&bytes).map_err(Error::backend)
     };
     let d = BigNum::from_slice(d).map_err(Error::backend)?;
-    let rsa = openssl::rsa::RsaPrivateKeyBuilder::new(num(&jwk.n, "n")?, num(&jwk.e, "e")?, d)
+    let rsa = openssl::rsa::RsaPrivateKeyBuilder::new(public(&jwk.n, "n")?, public(&jwk.e, "e")?, d)
         .map_err(Error::backend)?
         .set_factors(num(&jwk.p, "p")?, num(&jwk.q, "q")?)
         .map_err(Error::backend)?
@@ -674,4 +678,15 @@ fn rsa_from_jwk(jwk: &Jwk, d: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         return Err(Error::key("RSA private key is inconsistent"));
     }
     Ok(Zeroizing::new(rsa.private_key_to_der().map_err(Error::backend)?))
+}
+
+fn secret<'a>(value: &'a Option<Secret>, name: &str) -> Result<&'a str> {
+    value
+        .as_ref()
+        .map(Secret::expose)
+        .ok_or_else(|| Error::key(format!("private JWK lacks \"{name}\"")))
+}
+
+fn secret_b64(bytes: &[u8]) -> Secret {
+    Secret::new(b64url_encode(bytes))
 }

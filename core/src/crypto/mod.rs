@@ -17,7 +17,7 @@ pub mod rustcrypto_provider;
 
 use std::fmt;
 
-pub use jwk::Jwk;
+pub use jwk::{Jwk, Secret};
 pub use keys::{PrivateKeyData, PublicKey, PublicKeyData, SoftwareKey};
 
 use crate::{Error, Result};
@@ -278,3 +278,6 @@ pub(crate) fn split_raw_ecdsa(signature: &[u8], half: usize) -> Result<(&[u8], &
     }
     Ok(signature.split_at(half))
 }
+
+#[cfg(test)]
+mod tests;
