@@ -26,3 +26,8 @@ pub use error::{Error, Result};
 /// A boxed, sendable future: the return type of the async methods on core's I/O traits
 /// (`HttpClient`, `DidResolver`), which must stay object-safe so apps can inject their own.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// The README's examples, compiled and run as doctests so the newcomer's page stays true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
