@@ -86,7 +86,7 @@ pub enum KeyMaterial {
     /// `publicKeyMultibase`: a Multikey value (multicodec-prefixed, base58btc).
     Multibase(String),
     /// `publicKeyJwk`.
-    Jwk(Jwk),
+    Jwk(Box<Jwk>),
     /// `publicKeyBase58`: raw key bytes (2018-era suites such as Ed25519VerificationKey2018).
     Base58(String),
 }
@@ -136,7 +136,13 @@ impl VerificationMethod {
 
     /// A `JsonWebKey2020` method holding `jwk`, which must be the published form of `key`.
     pub(crate) fn json_web_key(id: String, controller: String, jwk: Jwk, key: PublicKey) -> Self {
-        Self::with_key(id, "JsonWebKey2020", controller, KeyMaterial::Jwk(jwk), key)
+        Self::with_key(
+            id,
+            "JsonWebKey2020",
+            controller,
+            KeyMaterial::Jwk(Box::new(jwk)),
+            key,
+        )
     }
 
     fn with_key(id: String, type_: &str, controller: String, material: KeyMaterial, key: PublicKey) -> Self {
@@ -250,7 +256,7 @@ fn material(obj: &Map<String, Value>, id: &str) -> Result<Option<KeyMaterial>> {
                     "{id}: publicKeyJwk holds a private key"
                 )));
             }
-            Some(KeyMaterial::Jwk(jwk))
+            Some(KeyMaterial::Jwk(Box::new(jwk)))
         }
         Some(name) => {
             let text = string_member(obj, name)?.to_owned();
