@@ -81,6 +81,15 @@ impl fmt::Display for Relationship {
 }
 
 /// The public key of a verification method as the document publishes it.
+///
+/// ```
+/// use inkan_core::did::{KeyMaterial, KeyDidResolver, DidResolver};
+/// let did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
+/// let doc = KeyDidResolver.resolve_offline(did)?;
+/// let material = doc.verification_methods()[0].material();
+/// assert_eq!(material, Some(&KeyMaterial::Multibase(did[8..].to_owned())));
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyMaterial {
     /// `publicKeyMultibase`: a Multikey value (multicodec-prefixed, base58btc).
@@ -107,6 +116,17 @@ impl KeyMaterial {
 /// Methods whose key type inkan cannot use (X25519 key agreement keys, secp256k1, P-521…) are
 /// kept so the document stays whole; [`VerificationMethod::public_key`] then returns the typed
 /// [`Error::UnsupportedAlgorithm`].
+///
+/// ```
+/// use inkan_core::did::DidDocument;
+/// let doc = DidDocument::from_json(r##"{"id": "did:web:example.com",
+///   "verificationMethod": [{"id": "#enc", "type": "JsonWebKey2020", "controller": "did:web:example.com",
+///     "publicKeyJwk": {"kty":"OKP","crv":"X25519","x":"3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08"}}]}"##)?;
+/// let vm = doc.method("did:web:example.com#enc")?;
+/// assert_eq!(vm.id(), "did:web:example.com#enc");
+/// assert_eq!(vm.public_key().unwrap_err().code(), "crypto.unsupported_algorithm");
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct VerificationMethod {
     id: String,
@@ -295,6 +315,15 @@ fn parse_key(material: &KeyMaterial, type_: &str) -> Result<PublicKey> {
 }
 
 /// A verification relationship entry: a reference to a method, or a method embedded in place.
+///
+/// ```
+/// use inkan_core::did::{DidDocument, MethodRef, Relationship};
+/// let doc = DidDocument::from_json(r##"{"id": "did:web:example.com", "authentication": ["#k1"]}"##)?;
+/// let entry = &doc.relationship(Relationship::Authentication)[0];
+/// assert!(matches!(entry, MethodRef::Reference(_)));
+/// assert_eq!(entry.id(), "did:web:example.com#k1");
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub enum MethodRef {
     /// The absolute DID URL of a method (listed in `verificationMethod` or elsewhere).
@@ -422,6 +451,16 @@ impl DidDocument {
     ///
     /// For checking an issuer's signature use [`DidDocument::key_for`] with
     /// [`Relationship::AssertionMethod`], which also checks the key may be used that way.
+    ///
+    /// ```
+    /// use inkan_core::did::{DidResolver, KeyDidResolver};
+    /// let did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
+    /// let doc = KeyDidResolver.resolve_offline(did)?;
+    /// let key = doc.resolve_key(&format!("{did}#{}", &did[8..]))?;
+    /// assert_eq!(doc.resolve_key(did)?, key); // the only method
+    /// assert_eq!(doc.resolve_key(&format!("{did}#other")).unwrap_err().code(), "did.not_found");
+    /// # Ok::<(), inkan_core::Error>(())
+    /// ```
     pub fn resolve_key(&self, did_url: &str) -> Result<&PublicKey> {
         self.method(did_url)?.public_key()
     }
@@ -484,7 +523,7 @@ impl DidDocument {
             .ok_or_else(|| Error::JsonMalformed("a DID document must be an object".into()))?;
         let id = Did::parse(string_member(obj, "id")?)?;
         let verification_method = match obj.get("verificationMethod") {
-            Some(list) => array(list, "verificationMethod")?
+            Some(list) => too_many(array(list, "verificationMethod")?)?
                 .iter()
                 .map(|v| VerificationMethod::from_value(v, &id))
                 .collect::<Result<_>>()?,
@@ -493,7 +532,7 @@ impl DidDocument {
         let mut relationships: [Vec<MethodRef>; 5] = Default::default();
         for rel in Relationship::ALL {
             if let Some(list) = obj.get(rel.name()) {
-                relationships[rel.index()] = array(list, rel.name())?
+                relationships[rel.index()] = too_many(array(list, rel.name())?)?
                     .iter()
                     .map(|v| method_ref(v, &id))
                     .collect::<Result<_>>()?;
@@ -586,6 +625,17 @@ fn absolute(id: &str, base: &Did) -> Result<String> {
     Ok(full)
 }
 
+/// Refuses a list longer than [`MAX_METHODS`] before any of its keys is parsed.
+fn too_many(list: &[Value]) -> Result<&[Value]> {
+    if list.len() > MAX_METHODS {
+        return Err(Error::JsonMalformed(format!(
+            "{} entries in a method list (at most {MAX_METHODS})",
+            list.len()
+        )));
+    }
+    Ok(list)
+}
+
 /// The only item of `items`, if there is exactly one.
 fn single<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
     let first = items.next()?;
@@ -608,6 +658,7 @@ fn array<'a>(value: &'a Value, name: &str) -> Result<&'a Vec<Value>> {
 mod tests {
     use super::*;
     use crate::crypto::{Algorithm, SoftwareKey};
+    use serde_json::json;
 
     fn relationship_ids(doc: &DidDocument, rel: Relationship) -> Vec<&str> {
         doc.relationship(rel).iter().map(MethodRef::id).collect()
@@ -718,6 +769,9 @@ mod tests {
                "authentication":[{{"id":"did:web:example.com#a","type":"JsonWebKey2020","controller":"did:web:example.com","publicKeyJwk":{ED}}}]"##
         );
         assert_eq!(doc(&dup).unwrap_err().code(), "json.malformed");
+        let many = vec![json!("#a"); MAX_METHODS + 1];
+        let err = DidDocument::from_value(&json!({"id": "did:web:x", "authentication": many})).unwrap_err();
+        assert_eq!(err.code(), "json.malformed");
         let big = format!(
             r#"{{"id":"did:web:x","pad":"{}"}}"#,
             " ".repeat(MAX_DOCUMENT_JSON)

@@ -38,6 +38,14 @@ pub trait DidResolver: Send + Sync {
 
 /// The resolver for the pure methods `did:key` and `did:jwk`; any other method is
 /// [`Error::DidUnsupportedMethod`].
+///
+/// ```
+/// use inkan_core::did::{DidResolver, KeyDidResolver};
+/// let did = "did:jwk:eyJjcnYiOiJQLTI1NiIsImt0eSI6IkVDIiwieCI6ImFjYklRaXVNczNpOF91c3pFakoydHBUdFJNNEVVM3l6OTFQSDZDZEgyVjAiLCJ5IjoiX0tjeUxqOXZXTXB0bm1LdG00NkdxRHo4d2Y3NEk1TEtncmwyR3pIM25TRSJ9";
+/// let doc = KeyDidResolver.resolve_offline(did)?;
+/// assert_eq!(doc.verification_methods()[0].id(), format!("{did}#0"));
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct KeyDidResolver;
 
