@@ -18,6 +18,7 @@
 pub mod claims;
 pub mod clock;
 pub mod crypto;
+pub mod did;
 pub mod encoding;
 pub mod error;
 

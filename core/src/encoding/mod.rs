@@ -1,6 +1,17 @@
 //! Byte encodings used by the credential formats: base64url (here), and in submodules Base45
 //! (RFC 9285), zlib with an inflate cap, and multibase/multicodec.
 
+mod base45;
+mod multibase;
+mod zlib;
+
+pub use base45::{MAX_BASE45_LEN, base45_decode, base45_encode};
+pub use multibase::{
+    MAX_MULTIBASE_LEN, Multibase, multibase_decode, multibase_encode, multikey_decode, multikey_encode,
+    varint_decode, varint_encode,
+};
+pub use zlib::{InflateLimit, zlib_compress, zlib_decompress};
+
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
