@@ -20,6 +20,7 @@ pub mod clock;
 pub mod crypto;
 pub mod encoding;
 pub mod error;
+pub mod jose;
 
 pub use error::{Error, Result};
 
