@@ -437,34 +437,43 @@ fn check_epk(header: &Map<String, Value>, key: &Jwk) -> Result<()> {
     Ok(())
 }
 
-/// The five parts of a compact JWE, with their sizes checked.
+/// The five parts of a compact JWE.
 struct CompactParts<'a> {
     header: &'a str,
-    encrypted_key: Vec<u8>,
+    encrypted_key: &'a str,
+    iv: &'a str,
+    ciphertext: &'a str,
+    tag: &'a str,
 }
 
 impl<'a> CompactParts<'a> {
     fn split(token: &'a str) -> Result<Self> {
         let parts: Vec<&str> = token.splitn(6, '.').collect();
-        let [header, key, iv, ciphertext, tag] = parts[..] else {
+        let [header, encrypted_key, iv, ciphertext, tag] = parts[..] else {
             return Err(malformed("compact JWE must have five parts"));
         };
-        let iv = decode_part(iv, "JWE IV")?;
-        let tag = decode_part(tag, "JWE tag")?;
-        decode_part(ciphertext, "JWE ciphertext")?;
+        Ok(Self {
+            header,
+            encrypted_key,
+            iv,
+            ciphertext,
+            tag,
+        })
+    }
+
+    /// Checks the parts' encoding and sizes for `alg` with AES-GCM (run once the header's
+    /// algorithms are known to be supported, so unsupported modes are reported as such).
+    fn check(&self, alg: KeyManagement) -> Result<()> {
+        let iv = decode_part(self.iv, "JWE IV")?;
+        let tag = decode_part(self.tag, "JWE tag")?;
+        decode_part(self.ciphertext, "JWE ciphertext")?;
         // AES-GCM as JWE uses it (RFC 7518 §5.3): 96-bit IV, 128-bit tag.
         if iv.len() != 12 || tag.len() != 16 {
             return Err(malformed("JWE IV must be 12 bytes and tag 16 bytes"));
         }
-        Ok(Self {
-            header,
-            encrypted_key: decode_part(key, "JWE encrypted key")?,
-        })
-    }
-
-    /// Direct agreement carries no encrypted key; every other mode must.
-    fn check(&self, alg: KeyManagement) -> Result<()> {
-        match (alg, self.encrypted_key.is_empty()) {
+        // Direct agreement carries no encrypted key; every other mode must.
+        let no_key = decode_part(self.encrypted_key, "JWE encrypted key")?.is_empty();
+        match (alg, no_key) {
             (KeyManagement::EcdhEs, false) => Err(malformed("ECDH-ES JWE must have an empty encrypted key")),
             (KeyManagement::EcdhEs, true) | (_, false) => Ok(()),
             (_, true) => Err(malformed(format!("{alg} JWE lacks its encrypted key"))),
