@@ -4,6 +4,9 @@
 //! (RS256, EdDSA) and verified otherwise; every case with an unsupported algorithm asserts the
 //! typed error.
 
+// Test helpers unwrap: a broken vector or oracle is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use inkan_core::clock::FixedClock;
 use inkan_core::crypto::{Algorithm, Jwk, PublicKey, SoftwareKey};
 use inkan_core::encoding::{b64url_decode, b64url_encode};
@@ -73,9 +76,15 @@ fn rfc7520_4_1_rs256_is_reproduced_in_every_serialization() {
         ..SignatureSpec::new(&key)
     };
     let general = jws::sign_json_general(payload, std::slice::from_ref(&spec)).unwrap();
-    assert_eq!(serde_json::from_str::<Value>(&general).unwrap(), case["output"]["json"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&general).unwrap(),
+        case["output"]["json"]
+    );
     let flat = jws::sign_json_flattened(payload, &spec).unwrap();
-    assert_eq!(serde_json::from_str::<Value>(&flat).unwrap(), case["output"]["json_flat"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&flat).unwrap(),
+        case["output"]["json_flat"]
+    );
 
     for form in ["json", "json_flat"] {
         let parsed = JwsJson::parse(&case["output"][form].to_string(), &opts()).unwrap();
@@ -99,14 +108,28 @@ fn rfc7520_4_1_tampering_is_detected() {
     };
     // Header: still valid JSON (the kid changes by one letter), so only the signature fails.
     let header = String::from_utf8(b64url_decode(parts[0]).unwrap()).unwrap();
-    let h = format!("{}.{}", b64url_encode(header.replace("bilbo", "bilbp")), parts[1..].join("."));
-    assert_eq!(jws::peek_header(&h).unwrap().kid.as_deref(), Some("bilbp.baggins@hobbiton.example"));
+    let h = format!(
+        "{}.{}",
+        b64url_encode(header.replace("bilbo", "bilbp")),
+        parts[1..].join(".")
+    );
+    assert_eq!(
+        jws::peek_header(&h).unwrap().kid.as_deref(),
+        Some("bilbp.baggins@hobbiton.example")
+    );
     for (i, tampered) in [h, flip(1), flip(2)].iter().enumerate() {
-        assert_eq!(code(jws::verify_compact(tampered, &key, &opts())), "crypto.bad_signature", "part {i}");
+        assert_eq!(
+            code(jws::verify_compact(tampered, &key, &opts())),
+            "crypto.bad_signature",
+            "part {i}"
+        );
     }
     // Text-level damage that breaks the encoding is malformed, not a bad signature.
     let broken = format!("{}!", token);
-    assert_eq!(code(jws::verify_compact(&broken, &key, &opts())), "jose.malformed");
+    assert_eq!(
+        code(jws::verify_compact(&broken, &key, &opts())),
+        "jose.malformed"
+    );
 }
 
 #[test]
@@ -114,7 +137,14 @@ fn rfc7520_4_2_ps384_is_unsupported_and_ps256_round_trips() {
     let case = cookbook("jws/4_2.rsa-pss_signature.json");
     assert_eq!(s(&case, &["input", "alg"]), "PS384");
     let key = public(&case);
-    assert_eq!(code(jws::verify_compact(s(&case, &["output", "compact"]), &key, &opts())), UNSUPPORTED);
+    assert_eq!(
+        code(jws::verify_compact(
+            s(&case, &["output", "compact"]),
+            &key,
+            &opts()
+        )),
+        UNSUPPORTED
+    );
     for form in ["json", "json_flat"] {
         let parsed = JwsJson::parse(&case["output"][form].to_string(), &opts()).unwrap();
         assert_eq!(code(parsed.verify_signature(0, &key, &opts())), UNSUPPORTED);
@@ -123,7 +153,10 @@ fn rfc7520_4_2_ps384_is_unsupported_and_ps256_round_trips() {
     let ps256 = signer(&case, Algorithm::Ps256);
     let payload = s(&case, &["input", "payload"]).as_bytes();
     let token = jws::sign_compact(payload, &Header::for_signer(&ps256), &ps256).unwrap();
-    assert_eq!(jws::verify_compact(&token, &key, &opts()).unwrap().payload, payload);
+    assert_eq!(
+        jws::verify_compact(&token, &key, &opts()).unwrap().payload,
+        payload
+    );
     let rs_only = VerifyOptions {
         algorithms: vec![Algorithm::Rs256],
         ..opts()
@@ -133,17 +166,31 @@ fn rfc7520_4_2_ps384_is_unsupported_and_ps256_round_trips() {
 
 #[test]
 fn rfc7520_4_3_es512_and_4_4_hs256_are_unsupported() {
-    for file in ["jws/4_3.ecdsa_signature.json", "jws/4_4.hmac-sha2_integrity_protection.json"] {
+    for file in [
+        "jws/4_3.ecdsa_signature.json",
+        "jws/4_4.hmac-sha2_integrity_protection.json",
+    ] {
         let case = cookbook(file);
         let compact = s(&case, &["output", "compact"]);
-        assert_eq!(code(jws::verify_compact_with(compact, &opts(), unreachable_key)), UNSUPPORTED, "{file}");
+        assert_eq!(
+            code(jws::verify_compact_with(compact, &opts(), unreachable_key)),
+            UNSUPPORTED,
+            "{file}"
+        );
         for form in ["json", "json_flat"] {
             let parsed = JwsJson::parse(&case["output"][form].to_string(), &opts()).unwrap();
-            assert_eq!(code(parsed.verify_any(&opts(), unreachable_key)), UNSUPPORTED, "{file} {form}");
+            assert_eq!(
+                code(parsed.verify_any(&opts(), unreachable_key)),
+                UNSUPPORTED,
+                "{file} {form}"
+            );
         }
     }
     // Neither key can be loaded as a signature key either (P-521 and a symmetric key).
-    for file in ["jws/4_3.ecdsa_signature.json", "jws/4_4.hmac-sha2_integrity_protection.json"] {
+    for file in [
+        "jws/4_3.ecdsa_signature.json",
+        "jws/4_4.hmac-sha2_integrity_protection.json",
+    ] {
         let k = jwk(&cookbook(file)["input"]["key"]);
         assert_eq!(code(PublicKey::from_jwk(&k)), UNSUPPORTED, "{file}");
     }
@@ -155,14 +202,22 @@ fn rfc7520_4_5_detached_content() {
     let payload = s(&case, &["input", "payload"]).as_bytes();
     let compact = s(&case, &["output", "compact"]);
     assert!(compact.contains(".."));
-    let err = jws::verify_compact_detached(compact, payload, &public(&cookbook("jws/4_1.rsa_v15_signature.json")), &opts());
+    let err = jws::verify_compact_detached(
+        compact,
+        payload,
+        &public(&cookbook("jws/4_1.rsa_v15_signature.json")),
+        &opts(),
+    );
     assert_eq!(code(err), UNSUPPORTED);
     for form in ["json", "json_flat"] {
         let parsed = JwsJson::parse_detached(&case["output"][form].to_string(), payload, &opts()).unwrap();
         assert_eq!(parsed.payload(), payload);
         assert_eq!(code(parsed.verify_any(&opts(), unreachable_key)), UNSUPPORTED);
         // Without the detached payload the object is incomplete.
-        assert_eq!(code(JwsJson::parse(&case["output"][form].to_string(), &opts())), "jose.malformed");
+        assert_eq!(
+            code(JwsJson::parse(&case["output"][form].to_string(), &opts())),
+            "jose.malformed"
+        );
     }
     // The same payload detached under RS256 (4.1's key and header) gives 4.1's signature.
     let rs = cookbook("jws/4_1.rsa_v15_signature.json");
@@ -181,7 +236,10 @@ fn rfc7520_4_6_and_4_7_header_splits() {
     let split = cookbook("jws/4_6.protecting_specific_header_fields.json");
     let parsed = JwsJson::parse(&split["output"]["json_flat"].to_string(), &opts()).unwrap();
     let header = parsed.header(0).unwrap();
-    assert_eq!((header.alg.as_deref(), header.kid.as_deref()), (Some("HS256"), Some("018c0ae5-4d9b-471b-bfd6-eef314bc7037")));
+    assert_eq!(
+        (header.alg.as_deref(), header.kid.as_deref()),
+        (Some("HS256"), Some("018c0ae5-4d9b-471b-bfd6-eef314bc7037"))
+    );
     assert_eq!(code(parsed.verify_any(&opts(), unreachable_key)), UNSUPPORTED);
     let unprotected = cookbook("jws/4_7.protecting_content_only.json");
     let parsed = JwsJson::parse(&unprotected["output"]["json"].to_string(), &opts()).unwrap();
@@ -192,12 +250,19 @@ fn rfc7520_4_6_and_4_7_header_splits() {
     let key = signer(&rs, Algorithm::Rs256);
     let payload = s(&rs, &["input", "payload"]).as_bytes();
     let mut spec = SignatureSpec::new(&key);
-    spec.unprotected.insert("kid".into(), "bilbo.baggins@hobbiton.example".into());
+    spec.unprotected
+        .insert("kid".into(), "bilbo.baggins@hobbiton.example".into());
     let flat: Value = serde_json::from_str(&jws::sign_json_flattened(payload, &spec).unwrap()).unwrap();
     let multi = cookbook("jws/4_8.multiple_signatures.json");
-    assert_eq!(flat["protected"], multi["output"]["json"]["signatures"][0]["protected"]);
+    assert_eq!(
+        flat["protected"],
+        multi["output"]["json"]["signatures"][0]["protected"]
+    );
     assert_eq!(flat["header"], multi["output"]["json"]["signatures"][0]["header"]);
-    assert_eq!(flat["signature"], multi["output"]["json"]["signatures"][0]["signature"]);
+    assert_eq!(
+        flat["signature"],
+        multi["output"]["json"]["signatures"][0]["signature"]
+    );
 
     // Everything unprotected (4.7's shape): the signing input is "." + payload.
     let payload_b64 = b64url_encode(payload);
@@ -208,7 +273,13 @@ fn rfc7520_4_6_and_4_7_header_splits() {
         "signature": b64url_encode(sig),
     });
     let parsed = JwsJson::parse(&all_unprotected.to_string(), &opts()).unwrap();
-    assert_eq!(parsed.verify_signature(0, &public(&rs), &opts()).unwrap().algorithm, Algorithm::Rs256);
+    assert_eq!(
+        parsed
+            .verify_signature(0, &public(&rs), &opts())
+            .unwrap()
+            .algorithm,
+        Algorithm::Rs256
+    );
 }
 
 #[test]
@@ -244,16 +315,25 @@ fn rfc8037_ed25519_is_reproduced() {
     assert_eq!(compact, s(&case, &["output", "compact"]));
     let spec = SignatureSpec::new(&key);
     let general = jws::sign_json_general(payload, std::slice::from_ref(&spec)).unwrap();
-    assert_eq!(serde_json::from_str::<Value>(&general).unwrap(), case["output"]["json"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&general).unwrap(),
+        case["output"]["json"]
+    );
     let flat = jws::sign_json_flattened(payload, &spec).unwrap();
-    assert_eq!(serde_json::from_str::<Value>(&flat).unwrap(), case["output"]["json_flat"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&flat).unwrap(),
+        case["output"]["json_flat"]
+    );
     let v = jws::verify_compact(&compact, &public(&case), &opts()).unwrap();
     assert_eq!(v.algorithm, Algorithm::EdDsa);
     let (input, sig) = compact.rsplit_once('.').unwrap();
     let mut sig = b64url_decode(sig).unwrap();
     sig[63] ^= 0x01;
     let sig = format!("{input}.{}", b64url_encode(sig));
-    assert_eq!(code(jws::verify_compact(&sig, &public(&case), &opts())), "crypto.bad_signature");
+    assert_eq!(
+        code(jws::verify_compact(&sig, &public(&case), &opts())),
+        "crypto.bad_signature"
+    );
 }
 
 #[test]
@@ -269,24 +349,38 @@ fn rfc7520_6_nested_ps256_jwt_verifies() {
     assert_eq!(v.algorithm, Algorithm::Ps256);
     assert_eq!(v.claims["http://example.com/is_root"], true);
     let after = FixedClock::at_unix(1_300_819_380 + 3_600);
-    assert_eq!(code(jwt::verify(token, &public(sign), &rules, &after)), "jwt.expired");
+    assert_eq!(
+        code(jwt::verify(token, &public(sign), &rules, &after)),
+        "jwt.expired"
+    );
     let wrong_iss = rules.clone().with_issuer("mordor.example");
-    assert_eq!(code(jwt::verify(token, &public(sign), &wrong_iss, &before)), "jwt.iss_mismatch");
+    assert_eq!(
+        code(jwt::verify(token, &public(sign), &wrong_iss, &before)),
+        "jwt.iss_mismatch"
+    );
     // The outer JWE uses RSA-OAEP (SHA-1), which is not supported.
     let enc = &case["encrypt"];
-    let err = jwe::decrypt_compact(s(enc, &["output", "compact"]), &jwk(&enc["input"]["key"]), &DecryptOptions::default());
+    let err = jwe::decrypt_compact(
+        s(enc, &["output", "compact"]),
+        &jwk(&enc["input"]["key"]),
+        &DecryptOptions::default(),
+    );
     assert_eq!(code(err), UNSUPPORTED);
 }
 
 #[test]
 fn rfc7520_5_4_ecdh_es_a128kw_p384_decrypts() {
-    let case = cookbook("jwe/5_4.key_agreement_with_key_wrapping_using_ecdh-es_and_aes-keywrap_with_aes-gcm.json");
+    let case =
+        cookbook("jwe/5_4.key_agreement_with_key_wrapping_using_ecdh-es_and_aes-keywrap_with_aes-gcm.json");
     let key = jwk(&case["input"]["key"]);
     let token = s(&case, &["output", "compact"]);
     let out = jwe::decrypt_compact(token, &key, &DecryptOptions::default()).unwrap();
     assert_eq!(out.plaintext, s(&case, &["input", "plaintext"]).as_bytes());
     assert_eq!(out.header["kid"], "peregrin.took@tuckborough.example");
-    assert_eq!((out.alg.jose_name(), out.enc.jose_name()), ("ECDH-ES+A128KW", "A128GCM"));
+    assert_eq!(
+        (out.alg.jose_name(), out.enc.jose_name()),
+        ("ECDH-ES+A128KW", "A128GCM")
+    );
 
     // Tampering: every binary part, and a re-encoded header that is still valid JSON.
     let parts: Vec<&str> = token.split('.').collect();
@@ -307,17 +401,24 @@ fn rfc7520_5_4_ecdh_es_a128kw_p384_decrypts() {
     // Another P-384 key cannot decrypt; a P-521 key (3.2) is not supported for ECDH-ES at all.
     let mut other = SoftwareKey::generate(Algorithm::Es384).unwrap().to_jwk().unwrap();
     other.alg = None;
-    assert_eq!(code(jwe::decrypt_compact(token, &other, &DecryptOptions::default())), "crypto.decryption_failed");
+    assert_eq!(
+        code(jwe::decrypt_compact(token, &other, &DecryptOptions::default())),
+        "crypto.decryption_failed"
+    );
     let p521 = jwk(&cookbook("jwk/3_2.ec_private_key.json"));
     assert_eq!(p521.crv.as_deref(), Some("P-521"));
-    assert_eq!(code(jwe::decrypt_compact(token, &p521, &DecryptOptions::default())), "crypto.alg_key_mismatch");
+    assert_eq!(
+        code(jwe::decrypt_compact(token, &p521, &DecryptOptions::default())),
+        "crypto.alg_key_mismatch"
+    );
 }
 
 #[test]
 fn rfc8037_x25519_ecdh_es_decrypts() {
     let case = json("jose-cookbook-rfc7520/curve25519/ecdh-es.json");
     let key = jwk(&case["input"]["key"]);
-    let out = jwe::decrypt_compact(s(&case, &["output", "compact"]), &key, &DecryptOptions::default()).unwrap();
+    let out =
+        jwe::decrypt_compact(s(&case, &["output", "compact"]), &key, &DecryptOptions::default()).unwrap();
     assert_eq!(out.plaintext, s(&case, &["input", "plaintext"]).as_bytes());
     assert_eq!(out.header["epk"]["crv"], "X25519");
 }
@@ -336,10 +437,15 @@ fn rfc7520_unsupported_jwe_cases_are_refused() {
         "5_9.compressed_content.json",
     ];
     // 5.3 (PBES2) has no key; any private key stands in, the algorithm check comes first.
-    let stand_in = jwk(&cookbook("jwe/5_4.key_agreement_with_key_wrapping_using_ecdh-es_and_aes-keywrap_with_aes-gcm.json")["input"]["key"]);
+    let stand_in = jwk(&cookbook(
+        "jwe/5_4.key_agreement_with_key_wrapping_using_ecdh-es_and_aes-keywrap_with_aes-gcm.json",
+    )["input"]["key"]);
     for file in cases {
         let case = cookbook(&format!("jwe/{file}"));
-        let key = case["input"].get("key").map(jwk).unwrap_or_else(|| stand_in.clone());
+        let key = case["input"]
+            .get("key")
+            .map(jwk)
+            .unwrap_or_else(|| stand_in.clone());
         let err = jwe::decrypt_compact(s(&case, &["output", "compact"]), &key, &DecryptOptions::default());
         assert_eq!(code(err), UNSUPPORTED, "{file}");
     }

@@ -627,8 +627,10 @@ mod tests {
     #[test]
     fn crit_is_refused_unless_declared() {
         let k = key(Algorithm::EdDsa);
-        let mut header = Header::default();
-        header.crit = Some(vec!["exp".into()]);
+        let mut header = Header {
+            crit: Some(vec!["exp".into()]),
+            ..Header::default()
+        };
         header.extra.insert("exp".into(), 1.into());
         let token = sign_compact(b"p", &header, &k).unwrap();
         let err = verify_compact(&token, k.public_key(), &VerifyOptions::default()).unwrap_err();
