@@ -32,6 +32,12 @@ use crate::crypto::Jwk;
 use crate::{Error, Result};
 
 /// A key management algorithm (the JWE `alg`).
+///
+/// ```
+/// use inkan_core::jose::jwe::KeyManagement;
+/// assert_eq!(KeyManagement::RsaOaep256.jose_name(), "RSA-OAEP-256");
+/// assert_eq!(KeyManagement::ALL.len(), 4);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyManagement {
     /// ECDH-ES direct key agreement: the derived key is the content key.
@@ -130,6 +136,11 @@ impl fmt::Display for KeyManagement {
 }
 
 /// A content encryption algorithm (the JWE `enc`).
+///
+/// ```
+/// use inkan_core::jose::jwe::ContentEncryption;
+/// assert_eq!(ContentEncryption::A128Gcm.to_string(), "A128GCM");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ContentEncryption {
     /// AES-128 in GCM mode.
@@ -255,6 +266,13 @@ impl EncryptParams {
 }
 
 /// What a decrypter accepts.
+///
+/// ```
+/// use inkan_core::jose::jwe::{ContentEncryption, DecryptOptions, KeyManagement};
+/// // OpenID4VP direct_post.jwt: ECDH-ES only.
+/// let opts = DecryptOptions { algorithms: vec![KeyManagement::EcdhEs], ..DecryptOptions::default() };
+/// assert_eq!(opts.encryptions, ContentEncryption::ALL);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecryptOptions {
     /// Key management algorithms accepted (default: all of [`KeyManagement::ALL`]).
@@ -276,6 +294,17 @@ impl Default for DecryptOptions {
 }
 
 /// A decrypted JWE.
+///
+/// ```
+/// use inkan_core::crypto::{Algorithm, SoftwareKey};
+/// use inkan_core::jose::jwe::{self, ContentEncryption, DecryptOptions, EncryptParams, KeyManagement};
+/// let mut key = SoftwareKey::generate(Algorithm::Es256)?.to_jwk()?;
+/// key.alg = None; // a signing key's alg; this copy is used for ECDH
+/// let params = EncryptParams::new(KeyManagement::EcdhEsA256Kw, ContentEncryption::A256Gcm);
+/// let out = jwe::decrypt_compact(&jwe::encrypt_compact(b"m", &key.to_public(), &params)?, &key, &DecryptOptions::default())?;
+/// assert_eq!((out.alg, out.enc, out.header["kid"].as_str()), (params.alg, params.enc, key.kid.as_deref()));
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decrypted {
     /// The protected header.

@@ -74,6 +74,16 @@ impl VerifyOptions {
 }
 
 /// A JWS whose signature verified.
+///
+/// ```
+/// use inkan_core::crypto::{Algorithm, SoftwareKey};
+/// use inkan_core::jose::{jws, Header};
+/// let key = SoftwareKey::generate(Algorithm::Es256)?;
+/// let token = jws::sign_compact(b"p", &Header::default().with_typ("example"), &key)?;
+/// let v = jws::verify_compact(&token, key.public_key(), &Default::default())?;
+/// assert_eq!((v.header.typ.as_deref(), v.payload.as_slice()), (Some("example"), &b"p"[..]));
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedJws {
     /// The header (for JSON serialization: protected and unprotected members merged).
@@ -257,6 +267,17 @@ fn encode_header(header: &Header, signer: &dyn Signer) -> Result<String> {
 }
 
 /// One signature to make in a JWS JSON serialization.
+///
+/// ```
+/// use inkan_core::crypto::{Algorithm, SoftwareKey};
+/// use inkan_core::jose::jws::{self, SignatureSpec};
+/// let key = SoftwareKey::generate(Algorithm::EdDsa)?;
+/// let mut spec = SignatureSpec::new(&key);
+/// spec.unprotected.insert("kid".into(), "k1".into());
+/// let json: serde_json::Value = serde_json::from_str(&jws::sign_json_flattened(b"p", &spec)?)?;
+/// assert_eq!(json["header"]["kid"], "k1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct SignatureSpec<'a> {
     /// Who signs.
     pub signer: &'a dyn Signer,
@@ -352,6 +373,15 @@ fn json_signature(payload_b64: &str, spec: &SignatureSpec<'_>) -> Result<Map<Str
 }
 
 /// A parsed (not yet verified) JWS in JSON serialization, general or flattened.
+///
+/// ```
+/// use inkan_core::jose::jws::{JwsJson, VerifyOptions};
+/// let json = r#"{"payload":"aGk","protected":"eyJhbGciOiJFUzI1NiJ9","signature":"AA"}"#;
+/// let parsed = JwsJson::parse(json, &VerifyOptions::default())?;
+/// assert_eq!((parsed.len(), parsed.payload()), (1, &b"hi"[..]));
+/// assert_eq!(parsed.header(0).and_then(|h| h.alg.as_deref()), Some("ES256"));
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct JwsJson {
     payload_b64: String,

@@ -89,6 +89,17 @@ impl JwtValidation {
 }
 
 /// A JWT whose signature verified and whose claims passed validation.
+///
+/// ```
+/// use inkan_core::clock::SystemClock;
+/// use inkan_core::crypto::{Algorithm, SoftwareKey};
+/// use inkan_core::jose::{jwt, Header};
+/// let key = SoftwareKey::generate(Algorithm::Es384)?;
+/// let token = jwt::sign(serde_json::json!({"sub": "s"}).as_object().unwrap(), &Header::default(), &key)?;
+/// let v = jwt::verify(&token, key.public_key(), &Default::default(), &SystemClock)?;
+/// assert_eq!((v.claims["sub"].as_str(), v.algorithm), (Some("s"), Algorithm::Es384));
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedJwt {
     /// The header.
@@ -100,6 +111,15 @@ pub struct VerifiedJwt {
 }
 
 /// Signs `claims` as a compact JWT. `header.alg` is set from `signer`.
+///
+/// ```
+/// use inkan_core::crypto::{Algorithm, SoftwareKey};
+/// use inkan_core::jose::{jws, jwt, Header};
+/// let key = SoftwareKey::generate(Algorithm::EdDsa)?;
+/// let token = jwt::sign(serde_json::json!({"n": 1}).as_object().unwrap(), &Header::default().with_typ("JWT"), &key)?;
+/// assert_eq!(jws::peek_header(&token)?.typ.as_deref(), Some("JWT"));
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 pub fn sign(claims: &Map<String, Value>, header: &Header, signer: &dyn Signer) -> Result<String> {
     jws::sign_compact(&serde_json::to_vec(claims)?, header, signer)
 }
@@ -110,6 +130,18 @@ pub fn sign(claims: &Map<String, Value>, header: &Header, signer: &dyn Signer) -
 /// or mistyped claim, e.g. a non-integer `exp`), [`Error::IssuerMismatch`],
 /// [`Error::AudienceMismatch`], [`Error::Expired`], [`Error::NotYetValid`],
 /// [`Error::IssuedInFuture`].
+///
+/// ```
+/// use inkan_core::clock::FixedClock;
+/// use inkan_core::crypto::{Algorithm, SoftwareKey};
+/// use inkan_core::jose::{jwt, Header};
+/// let key = SoftwareKey::generate(Algorithm::Es256)?;
+/// let token = jwt::sign(serde_json::json!({"aud": ["a", "b"]}).as_object().unwrap(), &Header::default(), &key)?;
+/// let want_c = jwt::JwtValidation::default().with_audience("c");
+/// let err = jwt::verify(&token, key.public_key(), &want_c, &FixedClock::at_unix(0)).unwrap_err();
+/// assert_eq!(err.code(), "jwt.aud_mismatch");
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 pub fn verify(
     token: &str,
     key: &PublicKey,
