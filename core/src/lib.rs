@@ -21,6 +21,7 @@ pub mod crypto;
 pub mod did;
 pub mod encoding;
 pub mod error;
+pub mod jose;
 
 pub use error::{Error, Result};
 
