@@ -1,5 +1,7 @@
 //! Raw signature operations per provider: the "signature floor" every other bench compares with.
 
+#![allow(missing_docs, clippy::expect_used)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use inkan_core::crypto::{Algorithm, CryptoProvider, PrivateKeyData, Signer, SoftwareKey, Verifier};
 
@@ -14,9 +16,18 @@ fn providers() -> Vec<&'static dyn CryptoProvider> {
 fn bench(c: &mut Criterion) {
     let message = [0x5au8; 256];
     for provider in providers() {
-        for alg in [Algorithm::EdDsa, Algorithm::Es256, Algorithm::Es384, Algorithm::Ps256] {
-            let Ok(data) = PrivateKeyData::generate(alg.key_type()) else { continue };
-            let Ok(key) = SoftwareKey::with_provider(data, alg, provider) else { continue };
+        for alg in [
+            Algorithm::EdDsa,
+            Algorithm::Es256,
+            Algorithm::Es384,
+            Algorithm::Ps256,
+        ] {
+            let Ok(data) = PrivateKeyData::generate(alg.key_type()) else {
+                continue;
+            };
+            let Ok(key) = SoftwareKey::with_provider(data, alg, provider) else {
+                continue;
+            };
             let sig = key.sign(&message).expect("sign");
             let public = key.public_key().clone();
             let mut group = c.benchmark_group(format!("{}/{alg}", provider.name()));

@@ -3,7 +3,6 @@
 //! and read the published (2018–2021 era) documents back through `DidDocument::from_value`.
 
 // Test helpers outside `#[test]` functions unwrap too: a failure there is a failed test.
-#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
 

@@ -3,7 +3,6 @@
 //! OpenSSL (through `cryptography`).
 
 // Test helpers outside `#[test]` functions unwrap too: a failure there is a failed test.
-#![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
 

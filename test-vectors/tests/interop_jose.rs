@@ -3,7 +3,6 @@
 //! tampered token is rejected by both.
 
 // Test helpers unwrap: a broken vector or oracle is a failed test.
-#![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -5,7 +5,6 @@
 //! typed error.
 
 // Test helpers unwrap: a broken vector or oracle is a failed test.
-#![allow(clippy::unwrap_used)]
 
 use inkan_core::clock::FixedClock;
 use inkan_core::crypto::{Algorithm, Jwk, PublicKey, SoftwareKey};

@@ -5,6 +5,7 @@ use crate::encoding::b64url_decode;
 
 /// Every provider compiled in, with the key types it supports.
 fn providers() -> Vec<(&'static dyn CryptoProvider, &'static [Algorithm])> {
+    #[allow(unused_mut)]
     let mut v: Vec<(&'static dyn CryptoProvider, &'static [Algorithm])> =
         vec![(&openssl_provider::OpenSslProvider, &Algorithm::ALL)];
     #[cfg(feature = "rustcrypto")]
@@ -222,9 +223,9 @@ fn debug_output_never_shows_secrets() {
 #[test]
 fn rfc7638_thumbprint_example() {
     // RFC 7638 §3.1: the RSA key and its thumbprint.
-    let jwk = Jwk::from_json(concat!(
-        r#"{"kty":"RSA","e":"AQAB","alg":"RS256","kid":"2011-04-29","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"}"#
-    ))
+    let jwk = Jwk::from_json(
+        r#"{"kty":"RSA","e":"AQAB","alg":"RS256","kid":"2011-04-29","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"}"#,
+    )
     .unwrap();
     let key = PublicKey::from_jwk(&jwk).unwrap();
     assert_eq!(key.thumbprint(), "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
