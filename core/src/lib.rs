@@ -20,6 +20,9 @@ pub mod clock;
 pub mod crypto;
 pub mod encoding;
 pub mod error;
+pub mod http;
+pub mod trust;
+pub mod x509;
 
 pub use error::{Error, Result};
 
