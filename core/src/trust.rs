@@ -15,6 +15,11 @@ use crate::x509::{ChainValidator, PinnedLeaf, TrustAnchor};
 /// so an IACA root trusted for mdocs does not also vouch for, say, SD-JWT issuers.
 ///
 /// Purposes are plain strings; deployments may add their own.
+///
+/// ```
+/// use inkan_core::trust::purpose;
+/// assert_eq!(purpose::MDOC_IACA, "mdoc-iaca");
+/// ```
 pub mod purpose {
     /// ISO 18013-5 issuing authority roots (IACA) for mdoc document signer certificates.
     pub const MDOC_IACA: &str = "mdoc-iaca";
@@ -164,6 +169,12 @@ impl TrustStore for StaticTrustStore {
 }
 
 /// Builds a [`StaticTrustStore`].
+///
+/// ```
+/// use inkan_core::trust::{StaticTrustStore, TrustStore};
+/// let store = StaticTrustStore::builder().allow_issue("gov", "pid").build();
+/// assert!(store.may_issue("gov", "pid") && !store.may_issue("gov", "mdl"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct StaticTrustStoreBuilder(StaticTrustStore);
 

@@ -250,6 +250,16 @@ impl Certificate {
     }
 
     /// The DER bytes, exactly as parsed.
+    ///
+    /// ```
+    /// use inkan_core::x509::Certificate;
+    /// # let ds = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/x509/testdata/annexd-ds.der"));
+    /// let cert = Certificate::from_der(ds)?;
+    /// assert_eq!(cert.der(), ds);
+    /// assert!(cert.der().len() > cert.tbs_der().len());
+    /// assert!(cert.to_pem().starts_with("-----BEGIN CERTIFICATE-----\n"));
+    /// # Ok::<(), inkan_core::Error>(())
+    /// ```
     pub fn der(&self) -> &[u8] {
         &self.0.der
     }
@@ -276,6 +286,16 @@ impl Certificate {
     }
 
     /// Whether this certificate's subject is exactly `other`'s issuer (DER comparison).
+    ///
+    /// ```
+    /// use inkan_core::x509::Certificate;
+    /// # let iaca = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/x509/testdata/annexd-iaca.der"));
+    /// # let ds = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/x509/testdata/annexd-ds.der"));
+    /// let (iaca, ds) = (Certificate::from_der(iaca)?, Certificate::from_der(ds)?);
+    /// assert!(iaca.is_issuer_of(&ds) && iaca.is_self_issued());
+    /// assert!(!ds.is_issuer_of(&iaca) && !ds.is_self_issued());
+    /// # Ok::<(), inkan_core::Error>(())
+    /// ```
     pub fn is_issuer_of(&self, other: &Certificate) -> bool {
         self.0.cert.tbs_certificate.subject == other.0.cert.tbs_certificate.issuer
     }
@@ -354,6 +374,13 @@ impl Certificate {
     }
 
     /// The signature in JOSE/COSE form (ECDSA's DER `Ecdsa-Sig-Value` converted to raw `r‖s`).
+    ///
+    /// ```
+    /// use inkan_core::x509::Certificate;
+    /// # let ds = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/x509/testdata/annexd-ds.der"));
+    /// assert_eq!(Certificate::from_der(ds)?.signature_raw()?.len(), 64); // P-256 r‖s
+    /// # Ok::<(), inkan_core::Error>(())
+    /// ```
     pub fn signature_raw(&self) -> Result<Vec<u8>> {
         let bits = self
             .0
@@ -440,6 +467,14 @@ impl Certificate {
     }
 
     /// Critical extensions that neither this module nor `also_handled` knows how to process.
+    ///
+    /// ```
+    /// use inkan_core::x509::{Certificate, ObjectIdentifier};
+    /// # let ds = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/x509/testdata/annexd-ds.der"));
+    /// let ds = Certificate::from_der(ds)?;
+    /// assert!(ds.unknown_critical_extensions(&[]).is_empty());
+    /// # Ok::<(), inkan_core::Error>(())
+    /// ```
     pub fn unknown_critical_extensions(&self, also_handled: &[ObjectIdentifier]) -> Vec<ObjectIdentifier> {
         self.raw_extensions()
             .iter()

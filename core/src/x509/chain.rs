@@ -9,6 +9,10 @@ use crate::crypto::PublicKey;
 use crate::{Error, Result};
 
 /// Longest chain accepted by default (leaf and intermediates, plus a root if sent along).
+///
+/// ```
+/// assert_eq!(inkan_core::x509::MAX_CHAIN_LEN, 8);
+/// ```
 pub const MAX_CHAIN_LEN: usize = 8;
 
 /// Something trusted to issue certificates: a root (or other CA) certificate, or a bare key with
@@ -128,6 +132,11 @@ impl PinnedLeaf {
 }
 
 /// Where a certificate sits in the chain being validated, as profiles see it.
+///
+/// ```
+/// use inkan_core::x509::ChainPosition;
+/// assert_ne!(ChainPosition::Leaf, ChainPosition::Anchor);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChainPosition {
     /// The end-entity certificate (`chain[0]`).
@@ -222,6 +231,22 @@ impl CertificateProfile for RequireLeafEku {
 }
 
 /// What made a validated chain trusted.
+///
+/// ```
+/// use inkan_core::clock::FixedClock;
+/// use inkan_core::x509::{Certificate, ChainValidator, TrustAnchor, TrustedBy};
+/// # let iaca = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/x509/testdata/annexd-iaca.der"));
+/// # let ds = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/x509/testdata/annexd-ds.der"));
+/// let validator = ChainValidator::new(vec![TrustAnchor::from_certificate(Certificate::from_der(iaca)?)?]);
+/// let ok = validator.validate_der(&[ds], &FixedClock::at_unix(1_610_000_000))?;
+/// assert!(ok.intermediates().is_empty());
+/// assert_eq!(ok.leaf_key(), &ok.leaf().public_key()?);
+/// match ok.trusted_by() {
+///     TrustedBy::Anchor(anchor) => assert_eq!(anchor.subject(), "C=US,CN=utopia iaca"),
+///     TrustedBy::PinnedLeaf(_) => unreachable!(),
+/// }
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub enum TrustedBy {
     /// A path to this trust anchor.
@@ -231,6 +256,22 @@ pub enum TrustedBy {
 }
 
 /// The outcome of a successful [`ChainValidator::validate`].
+///
+/// ```
+/// use inkan_core::clock::FixedClock;
+/// use inkan_core::x509::{Certificate, ChainValidator, TrustAnchor, TrustedBy};
+/// # let iaca = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/x509/testdata/annexd-iaca.der"));
+/// # let ds = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/x509/testdata/annexd-ds.der"));
+/// let validator = ChainValidator::new(vec![TrustAnchor::from_certificate(Certificate::from_der(iaca)?)?]);
+/// let ok = validator.validate_der(&[ds], &FixedClock::at_unix(1_610_000_000))?;
+/// assert!(ok.intermediates().is_empty());
+/// assert_eq!(ok.leaf_key(), &ok.leaf().public_key()?);
+/// match ok.trusted_by() {
+///     TrustedBy::Anchor(anchor) => assert_eq!(anchor.subject(), "C=US,CN=utopia iaca"),
+///     TrustedBy::PinnedLeaf(_) => unreachable!(),
+/// }
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ValidatedChain {
     leaf: Certificate,
