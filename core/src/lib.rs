@@ -21,7 +21,10 @@ pub mod crypto;
 pub mod did;
 pub mod encoding;
 pub mod error;
+pub mod http;
 pub mod jose;
+pub mod trust;
+pub mod x509;
 
 pub use error::{Error, Result};
 
