@@ -208,7 +208,7 @@ impl Encrypt0 {
     pub fn aad(&self, external_aad: &[u8]) -> Vec<u8> {
         enc_structure_data(
             EncryptionContext::CoseEncrypt0,
-            self.msg.protected.clone(),
+            super::structure_protected(&self.msg.protected),
             external_aad,
         )
     }

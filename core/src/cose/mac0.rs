@@ -228,7 +228,7 @@ impl Mac0 {
         };
         Ok(mac_structure_data(
             MacContext::CoseMac0,
-            self.msg.protected.clone(),
+            super::structure_protected(&self.msg.protected),
             external_aad,
             payload,
         ))

@@ -11,7 +11,8 @@
 //! [`crate::crypto::Verifier`], never through coset.
 //!
 //! Decoding keeps the protected header's original bytes, so verification never depends on
-//! re-encoding. The algorithm is taken from the protected header; a message that names it only
+//! re-encoding (one rule from RFC 9052 §4.4 applies: a protected header with no parameters
+//! enters the signed structure as a zero-length bstr, even if it was sent as an encoded `{}`). The algorithm is taken from the protected header; a message that names it only
 //! in the unprotected header is refused unless [`DecodeOptions::allow_unprotected_alg`] is set.
 //!
 //! ```
@@ -257,6 +258,21 @@ fn seal_protected(header: Header) -> Result<ProtectedHeader> {
     })
 }
 
+/// The protected header as it enters `Sig_structure`, `MAC_structure` and `Enc_structure`:
+/// its original bytes, except that a header with no parameters is a zero-length bstr even when
+/// the message carries an encoded empty map (RFC 9052 §4.4, §5.3, §6.3: "if there are no
+/// protected attributes, a zero-length byte string is used").
+fn structure_protected(protected: &ProtectedHeader) -> ProtectedHeader {
+    if protected.header.is_empty() {
+        ProtectedHeader {
+            original_data: Some(Vec::new()),
+            header: Header::default(),
+        }
+    } else {
+        protected.clone()
+    }
+}
+
 /// Refuses headers a builder would emit against RFC 9052 §3 (same label in both buckets).
 fn check_builder_headers(protected: &Header, unprotected: &Header) -> Result<()> {
     let p = protected.clone().to_cbor_value().map_err(cose_error)?;
@@ -345,6 +361,24 @@ mod tests {
             check_distinct_labels(&p, &p).unwrap_err().code(),
             "cose.malformed"
         );
+    }
+
+    #[test]
+    fn an_encoded_empty_protected_map_enters_structures_as_an_empty_bstr() {
+        let empty_map = ProtectedHeader {
+            original_data: Some(vec![0xa0]),
+            header: Header::default(),
+        };
+        assert_eq!(structure_protected(&empty_map).original_data, Some(vec![]));
+        let odd = vec![0xb9, 0x00, 0x01, 0x01, 0x26];
+        let kept = ProtectedHeader {
+            original_data: Some(odd.clone()),
+            header: Header {
+                alg: algorithm_label(-7),
+                ..Header::default()
+            },
+        };
+        assert_eq!(structure_protected(&kept).original_data, Some(odd));
     }
 
     #[test]

@@ -142,7 +142,7 @@ impl Sign1 {
         };
         Ok(sig_structure_data(
             SignatureContext::CoseSign1,
-            self.msg.protected.clone(),
+            super::structure_protected(&self.msg.protected),
             None,
             external_aad,
             payload,
