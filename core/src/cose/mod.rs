@@ -235,14 +235,16 @@ fn x5chain<'a>(protected: &'a Header, unprotected: &'a Header) -> Result<Vec<&'a
     }
 }
 
-/// The header value of an `x5chain` (RFC 9360: one certificate as a bstr, several as an array).
-fn x5chain_value(certs: Vec<Vec<u8>>) -> Option<(Label, Value)> {
+/// Puts `certs` into `header` as `x5chain` (RFC 9360: one certificate as a bstr, several as an
+/// array), replacing any `x5chain` already there; no certificates leave the header as it is.
+fn set_x5chain(header: &mut Header, certs: Vec<Vec<u8>>) {
     let value = match <[Vec<u8>; 1]>::try_from(certs) {
         Ok([one]) => Value::Bytes(one),
-        Err(certs) if certs.is_empty() => return None,
+        Err(certs) if certs.is_empty() => return,
         Err(certs) => Value::Array(certs.into_iter().map(Value::Bytes).collect()),
     };
-    Some((Label::Int(X5CHAIN), value))
+    header.rest.retain(|(label, _)| *label != Label::Int(X5CHAIN));
+    header.rest.push((Label::Int(X5CHAIN), value));
 }
 
 /// A protected header with its bytes fixed once, so what is signed is exactly what is sent.
@@ -396,7 +398,10 @@ mod tests {
         for bad in [Value::Array(vec![]), Value::Array(vec![1.into()]), 5.into()] {
             assert_eq!(x5chain(&with(bad), &none).unwrap_err().code(), "cose.malformed");
         }
-        assert_eq!(x5chain_value(vec![]), None);
-        assert_eq!(x5chain_value(vec![vec![1]]).unwrap().1, Value::Bytes(vec![1]));
+        let mut header = with(Value::Bytes(vec![9]));
+        set_x5chain(&mut header, vec![]);
+        assert_eq!(x5chain(&header, &none).unwrap(), vec![&[9u8][..]]);
+        set_x5chain(&mut header, vec![vec![1]]);
+        assert_eq!(header.rest, vec![(Label::Int(X5CHAIN), Value::Bytes(vec![1]))]);
     }
 }

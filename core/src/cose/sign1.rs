@@ -279,7 +279,7 @@ impl Sign1Builder {
         if let Some(kid) = self.kid {
             unprotected.key_id = kid;
         }
-        unprotected.rest.extend(super::x5chain_value(self.x5chain));
+        super::set_x5chain(&mut unprotected, self.x5chain);
         super::check_builder_headers(&protected, &unprotected)?;
         let mut sign1 = Sign1 {
             msg: CoseSign1 {
