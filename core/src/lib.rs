@@ -17,6 +17,7 @@
 
 pub mod claims;
 pub mod clock;
+pub mod cose;
 pub mod crypto;
 pub mod did;
 pub mod encoding;
