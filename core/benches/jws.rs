@@ -12,7 +12,12 @@ use inkan_core::jose::jws::{VerifyOptions, sign_compact, verify_compact};
 /// A credential-sized payload (~1 KB of claims).
 fn payload() -> Vec<u8> {
     let claims: serde_json::Map<String, serde_json::Value> = (0..24)
-        .map(|i| (format!("claim_{i}"), serde_json::json!(format!("value number {i} of the credential"))))
+        .map(|i| {
+            (
+                format!("claim_{i}"),
+                serde_json::json!(format!("value number {i} of the credential")),
+            )
+        })
         .collect();
     serde_json::to_vec(&claims).unwrap()
 }

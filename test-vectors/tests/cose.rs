@@ -5,9 +5,6 @@
 //! typed error their `failures` entry implies. Multi-recipient messages (COSE_Sign, COSE_Mac,
 //! COSE_Encrypt) in the same folders must be refused with `cose.wrong_tag`.
 
-// A test binary: helpers panic with the failing case, which is the test failing.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::path::Path;
 
 use inkan_core::Error;

@@ -1,9 +1,6 @@
 //! COSE and CWT interop with pycose 1.1.0 and cwt 3.3.0, both directions
 //! (oracle: `interop/cose_oracle.py`).
 
-// A test binary: helpers panic with the failing case, which is the test failing.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};

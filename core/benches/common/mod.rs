@@ -26,5 +26,10 @@ pub fn report_ratio(what: &str, mut floor: impl FnMut(), mut op: impl FnMut()) {
         .collect();
     rounds.sort_by(|a, b| (a.1 / a.0).total_cmp(&(b.1 / b.0)));
     let (f, o) = rounds[rounds.len() / 2];
-    println!("RATIO {what}: {:.2} µs / raw {:.2} µs = {:.3}", o * 1e6, f * 1e6, o / f);
+    println!(
+        "RATIO {what}: {:.2} µs / raw {:.2} µs = {:.3}",
+        o * 1e6,
+        f * 1e6,
+        o / f
+    );
 }
