@@ -24,7 +24,6 @@ pub fn vectors_dir() -> PathBuf {
 /// let v = inkan_test_vectors::json("small-rfc-vectors/rfc8032-ed25519-and-rfc9285-base45.json");
 /// assert!(v["ed25519_rfc8032"].is_array());
 /// ```
-#[allow(clippy::panic)]
 pub fn json(rel: &str) -> serde_json::Value {
     let path = vectors_dir().join(rel);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -36,7 +35,6 @@ pub fn json(rel: &str) -> serde_json::Value {
 /// ```
 /// assert!(!inkan_test_vectors::json_files("cose-wg-examples/sign1-tests").is_empty());
 /// ```
-#[allow(clippy::panic)]
 pub fn json_files(rel: &str) -> Vec<PathBuf> {
     let dir = vectors_dir().join(rel);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -62,7 +60,6 @@ pub fn interop_python() -> PathBuf {
 ///
 /// Panics with the oracle's stderr when it fails or when the environment is missing: the
 /// interop tests are part of the suite and are never skipped.
-#[allow(clippy::panic)]
 pub fn run_oracle(script: &str, args: &[&str]) -> String {
     let python = interop_python();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop").join(script);

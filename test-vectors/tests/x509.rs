@@ -3,7 +3,6 @@
 //! Annex D certificates.
 
 // Builders and helpers outside `#[test]` functions: a failure there is a broken test.
-#![allow(clippy::unwrap_used, clippy::panic)]
 
 use inkan_core::clock::FixedClock;
 use inkan_core::x509::{
