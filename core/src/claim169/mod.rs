@@ -253,19 +253,26 @@ pub fn parse(qr_text: &str, options: &ParseOptions) -> Result<ParsedClaim169> {
         allow_unprotected_alg: false,
     };
     let outer = cose_value(cbor::decode(&bytes, &options.limits)?, &mut warnings);
-    let (sign1, encryption) = if is_encrypt0(&outer) {
+    let (sign1, claims, encryption) = if is_encrypt0(&outer) {
         let message = Encrypt0::from_value(outer, &decode)?;
         let key = options.decryption_key.as_ref().ok_or(Error::Claim169Encrypted)?;
-        let plaintext = message.decrypt(key, b"")?;
-        let inner = cose_value(cbor::decode(&plaintext, &options.limits)?, &mut warnings);
-        (Sign1::from_value(inner, &decode)?, Some(message.algorithm()?))
+        let inner = cbor::decode(&message.decrypt(key, b"")?, &options.limits)?;
+        let encryption = Some(message.algorithm()?);
+        match inner {
+            // Encrypted but never signed: the claims set itself is the plaintext.
+            claims @ Value::Map(_) => (None, claims, encryption),
+            other => {
+                let sign1 = Sign1::from_value(cose_value(other, &mut warnings), &decode)?;
+                let claims = signed_claims(&sign1, &options.limits)?;
+                (Some(sign1), claims, encryption)
+            }
+        }
     } else {
-        (Sign1::from_value(outer, &decode)?, None)
+        let sign1 = Sign1::from_value(outer, &decode)?;
+        let claims = signed_claims(&sign1, &options.limits)?;
+        (Some(sign1), claims, None)
     };
-    let payload = sign1
-        .payload()
-        .ok_or_else(|| Error::CoseMalformed("a Claim 169 CWT cannot have a detached payload".into()))?;
-    let mut cwt = CwtClaims::decode(payload, &options.limits)?;
+    let mut cwt = CwtClaims::from_value(claims)?;
     let identity = take_claim169(&mut cwt, &options.limits, &mut warnings)?;
     Ok(ParsedClaim169 {
         sign1,
@@ -274,6 +281,14 @@ pub fn parse(qr_text: &str, options: &ParseOptions) -> Result<ParsedClaim169> {
         warnings,
         encryption,
     })
+}
+
+/// The claims set a COSE_Sign1 carries, as CBOR.
+fn signed_claims(sign1: &Sign1, limits: &CborLimits) -> Result<Value> {
+    let payload = sign1
+        .payload()
+        .ok_or_else(|| Error::CoseMalformed("a Claim 169 CWT cannot have a detached payload".into()))?;
+    cbor::decode(payload, limits)
 }
 
 /// Strips a CWT tag 61 and notes a missing COSE tag, reporting both.
@@ -346,7 +361,8 @@ fn take_claim169(
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedClaim169 {
-    sign1: Sign1,
+    /// `None` when the credential was only encrypted, never signed.
+    sign1: Option<Sign1>,
     cwt: CwtClaims,
     identity: IdentityData,
     warnings: Vec<Warning>,
@@ -354,19 +370,24 @@ pub struct ParsedClaim169 {
 }
 
 impl ParsedClaim169 {
-    /// The signature algorithm of the protected header.
+    /// The signature algorithm of the protected header ([`Error::Claim169Unsigned`] when the
+    /// credential is only encrypted).
     pub fn algorithm(&self) -> Result<Algorithm> {
-        self.sign1.algorithm()
+        self.signed()?.algorithm()
     }
 
     /// The signer's key id, if the COSE_Sign1 names one.
     pub fn kid(&self) -> Option<&[u8]> {
-        self.sign1.kid()
+        self.sign1.as_ref()?.kid()
     }
 
     /// The signer's certificate chain (DER, leaf first); empty when there is none.
     pub fn x5chain(&self) -> Result<Vec<&[u8]>> {
-        self.sign1.x5chain()
+        self.sign1.as_ref().map_or(Ok(Vec::new()), Sign1::x5chain)
+    }
+
+    fn signed(&self) -> Result<&Sign1> {
+        self.sign1.as_ref().ok_or(Error::Claim169Unsigned)
     }
 
     /// The CWT issuer (`iss`), unverified.
@@ -379,9 +400,9 @@ impl ParsedClaim169 {
         &self.cwt
     }
 
-    /// The COSE_Sign1 the credential came in.
-    pub fn sign1(&self) -> &Sign1 {
-        &self.sign1
+    /// The COSE_Sign1 the credential came in (`None` when it was only encrypted).
+    pub fn sign1(&self) -> Option<&Sign1> {
+        self.sign1.as_ref()
     }
 
     /// The content encryption, when the credential was encrypted.
@@ -406,15 +427,17 @@ impl ParsedClaim169 {
 
     /// Verifies the COSE_Sign1 signature with `key`.
     ///
-    /// Errors: [`Error::Claim169Unsigned`] for an empty signature, [`Error::BadSignature`],
+    /// Errors: [`Error::Claim169Unsigned`] for an empty signature or a credential that was only
+    /// encrypted, [`Error::BadSignature`],
     /// [`Error::AlgorithmKeyMismatch`], and [`Error::UnsupportedAlgorithm`] for an algorithm
     /// other than EdDSA or ES256.
     pub fn verify_signature(&self, key: &dyn Verifier) -> Result<()> {
-        check_signature_algorithm(self.sign1.algorithm()?)?;
-        if self.sign1.as_coset().signature.is_empty() {
+        let sign1 = self.signed()?;
+        check_signature_algorithm(sign1.algorithm()?)?;
+        if sign1.as_coset().signature.is_empty() {
             return Err(Error::Claim169Unsigned);
         }
-        self.sign1.verify(key, b"")
+        sign1.verify(key, b"")
     }
 
     /// Checks `exp`, `nbf` and `iat` against `clock` (`jwt.expired`, `jwt.not_yet_valid`,

@@ -349,3 +349,27 @@ proptest! {
         prop_assert_eq!(IdentityData::from_json(&without_unknown.to_json()).unwrap(), without_unknown);
     }
 }
+
+#[test]
+fn encrypted_but_unsigned_parses_and_never_verifies() {
+    let claims = CwtClaims {
+        other: vec![(Label::Int(CLAIM_169), person().to_cbor())],
+        ..meta()
+    };
+    let message = Encrypt0Builder::new(EncAlgorithm::A256Gcm)
+        .encrypt(&[3; 32], &claims.encode().unwrap())
+        .unwrap();
+    let qr = base45_encode(&zlib_compress(&message.encode(true).unwrap(), 9));
+    let options = ParseOptions {
+        decryption_key: Some(Zeroizing::new(vec![3; 32])),
+        ..ParseOptions::default()
+    };
+    let parsed = parse(&qr, &options).unwrap();
+    assert_eq!(parsed.claims(), &person());
+    assert!(parsed.sign1().is_none() && parsed.kid().is_none());
+    assert_eq!(parsed.algorithm(), Err(Error::Claim169Unsigned));
+    assert!(parsed.x5chain().unwrap().is_empty());
+    let key = SoftwareKey::generate(Algorithm::EdDsa).unwrap();
+    let err = decode(&qr, &options, key.public_key(), &TimeRules::default(), &at(1_500));
+    assert_eq!(err, Err(Error::Claim169Unsigned));
+}
