@@ -117,7 +117,7 @@ def verifier_for(alg, public_hex):
 
 
 def decode(qr_file, alg, public_hex, aes_hex=None):
-    qr = open(qr_file).read()
+    qr = open(qr_file).read().strip()
     if aes_hex:
         result = claim169.decode_encrypted_aes(qr, bytes.fromhex(aes_hex), verifier=verifier_for(alg, public_hex))
     elif alg == "EdDSA":
