@@ -254,22 +254,9 @@ pub fn parse(qr_text: &str, options: &ParseOptions) -> Result<ParsedClaim169> {
     };
     let outer = cose_value(cbor::decode(&bytes, &options.limits)?, &mut warnings);
     let (sign1, claims, encryption) = if is_encrypt0(&outer) {
-        let message = Encrypt0::from_value(outer, &decode)?;
-        let key = options.decryption_key.as_ref().ok_or(Error::Claim169Encrypted)?;
-        let inner = cbor::decode(&message.decrypt(key, b"")?, &options.limits)?;
-        let encryption = Some(message.algorithm()?);
-        match inner {
-            // Encrypted but never signed: the claims set itself is the plaintext.
-            claims @ Value::Map(_) => (None, claims, encryption),
-            other => {
-                let sign1 = Sign1::from_value(cose_value(other, &mut warnings), &decode)?;
-                let claims = signed_claims(&sign1, &options.limits)?;
-                (Some(sign1), claims, encryption)
-            }
-        }
+        open_encrypted(outer, options, &decode, &mut warnings)?
     } else {
-        let sign1 = Sign1::from_value(outer, &decode)?;
-        let claims = signed_claims(&sign1, &options.limits)?;
+        let (sign1, claims) = signed_claims(outer, &decode)?;
         (Some(sign1), claims, None)
     };
     let mut cwt = CwtClaims::from_value(claims)?;
@@ -283,12 +270,35 @@ pub fn parse(qr_text: &str, options: &ParseOptions) -> Result<ParsedClaim169> {
     })
 }
 
-/// The claims set a COSE_Sign1 carries, as CBOR.
-fn signed_claims(sign1: &Sign1, limits: &CborLimits) -> Result<Value> {
+/// The COSE_Sign1 in `value` and the claims set it carries, as CBOR.
+fn signed_claims(value: Value, decode: &DecodeOptions) -> Result<(Sign1, Value)> {
+    let sign1 = Sign1::from_value(value, decode)?;
     let payload = sign1
         .payload()
         .ok_or_else(|| Error::CoseMalformed("a Claim 169 CWT cannot have a detached payload".into()))?;
-    cbor::decode(payload, limits)
+    let claims = cbor::decode(payload, &decode.limits)?;
+    Ok((sign1, claims))
+}
+
+/// Decrypts a COSE_Encrypt0 and reads what it holds: a COSE_Sign1, or (encrypted but never
+/// signed) the claims set itself.
+fn open_encrypted(
+    value: Value,
+    options: &ParseOptions,
+    decode: &DecodeOptions,
+    warnings: &mut Vec<Warning>,
+) -> Result<(Option<Sign1>, Value, Option<EncAlgorithm>)> {
+    let message = Encrypt0::from_value(value, decode)?;
+    let key = options.decryption_key.as_ref().ok_or(Error::Claim169Encrypted)?;
+    let inner = cbor::decode(&message.decrypt(key, b"")?, &options.limits)?;
+    let encryption = Some(message.algorithm()?);
+    match inner {
+        claims @ Value::Map(_) => Ok((None, claims, encryption)),
+        other => {
+            let (sign1, claims) = signed_claims(cose_value(other, warnings), decode)?;
+            Ok((Some(sign1), claims, encryption))
+        }
+    }
 }
 
 /// Strips a CWT tag 61 and notes a missing COSE tag, reporting both.
