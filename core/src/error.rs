@@ -151,6 +151,28 @@ pub enum Error {
     /// A key or issuer is not in the trust store.
     #[error("not trusted: {0}")]
     Untrusted(String),
+
+    // --- pixelpass ---
+    /// Text that JavaScript's `JSON.parse` accepts but that inkan cannot turn into the same CBOR
+    /// as PixelPass does (nesting beyond 128 levels, a number beyond the double range, a lone
+    /// UTF-16 surrogate): refused rather than silently encoded differently.
+    #[error("JSON not representable as PixelPass does it: {0}")]
+    PixelpassUnsupportedJson(String),
+    /// A PixelPass payload that is neither convertible CBOR nor UTF-8 text.
+    #[error("PixelPass payload is not UTF-8 text")]
+    PixelpassNotUtf8,
+    /// Decoded CBOR holding an item PixelPass's JSON output cannot be reproduced for (a tag).
+    #[error("unsupported CBOR in a PixelPass payload: {0}")]
+    PixelpassUnsupportedCbor(String),
+    /// The PixelPass text does not start with the expected header.
+    #[error("PixelPass data does not start with the header {0:?}")]
+    PixelpassMissingHeader(String),
+    /// A key mapper that cannot be reversed (two keys share a short key) or has an empty key.
+    #[error("invalid PixelPass key mapper: {0}")]
+    PixelpassBadMapper(String),
+    /// Mapped CBOR that is not a map, or has keys that are neither text nor integers.
+    #[error("invalid PixelPass mapped data: {0}")]
+    PixelpassBadMappedData(String),
 }
 
 impl Error {
@@ -196,6 +218,13 @@ impl Error {
             Error::X509Constraint(_) => "x509.constraint",
             Error::Http(_) => "http.failed",
             Error::Untrusted(_) => "trust.untrusted",
+            // pixelpass
+            Error::PixelpassUnsupportedJson(_) => "pixelpass.unsupported_json",
+            Error::PixelpassNotUtf8 => "pixelpass.not_utf8",
+            Error::PixelpassUnsupportedCbor(_) => "pixelpass.unsupported_cbor",
+            Error::PixelpassMissingHeader(_) => "pixelpass.missing_header",
+            Error::PixelpassBadMapper(_) => "pixelpass.bad_mapper",
+            Error::PixelpassBadMappedData(_) => "pixelpass.bad_mapped_data",
         }
     }
 
@@ -263,6 +292,13 @@ mod tests {
             Error::X509Constraint(String::new()),
             Error::Http(String::new()),
             Error::Untrusted(String::new()),
+            // pixelpass
+            Error::PixelpassUnsupportedJson(String::new()),
+            Error::PixelpassNotUtf8,
+            Error::PixelpassUnsupportedCbor(String::new()),
+            Error::PixelpassMissingHeader(String::new()),
+            Error::PixelpassBadMapper(String::new()),
+            Error::PixelpassBadMappedData(String::new()),
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));
