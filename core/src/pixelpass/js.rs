@@ -10,6 +10,9 @@ use crate::{Error, Result};
 /// The largest integer a double holds exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
+const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+
 /// Deepest JSON nesting written: serde_json's own parse limit, so text input never reaches it.
 const MAX_JSON_DEPTH: usize = 128;
 
@@ -25,8 +28,9 @@ fn array_index(key: &str) -> Option<u32> {
 /// Orders distinct keys as JS enumerates an object's properties: array indices first, ascending,
 /// then every other key in insertion order. PixelPass's byte output depends on this.
 pub(super) fn js_order<K: AsRef<str>, V>(entries: impl IntoIterator<Item = (K, V)>) -> Vec<(K, V)> {
-    let (mut ordered, rest): (Vec<_>, Vec<_>) =
-        entries.into_iter().partition(|(k, _)| array_index(k.as_ref()).is_some());
+    let (mut ordered, rest): (Vec<_>, Vec<_>) = entries
+        .into_iter()
+        .partition(|(k, _)| array_index(k.as_ref()).is_some());
     ordered.sort_by_key(|(k, _)| array_index(k.as_ref()));
     ordered.extend(rest);
     ordered
@@ -75,7 +79,11 @@ fn number(out: &mut Vec<u8>, x: f64) {
     if x.is_nan() {
         out.extend([0xf9, 0x7e, 0x00]);
     } else if x.is_infinite() {
-        out.extend(if x > 0.0 { [0xf9, 0x7c, 0x00] } else { [0xf9, 0xfc, 0x00] });
+        out.extend(if x > 0.0 {
+            [0xf9, 0x7c, 0x00]
+        } else {
+            [0xf9, 0xfc, 0x00]
+        });
     } else if x == 0.0 && x.is_sign_negative() {
         out.extend([0xf9, 0x80, 0x00]);
     } else if x.fract() == 0.0 && x.abs() <= MAX_SAFE {
@@ -137,9 +145,9 @@ pub(super) enum JsValue {
     Array(Vec<JsValue>),
     /// A map with only text keys becomes an object: keys distinct and in JS order.
     Object(Vec<(String, JsValue)>),
-    /// Any other map becomes a JS `Map`, kept in CBOR order with each key as JS would name it
-    /// as a property; `JSON.stringify` prints a `Map` as `{}`.
-    Map(Vec<(String, JsValue)>),
+    /// Any other map becomes a JS `Map`, which `JSON.stringify` prints as `{}` whatever it holds;
+    /// its entries are kept as CBOR and converted only when asked for as JSON data.
+    Map(Vec<(Value, Value)>),
 }
 
 /// Why a decoded CBOR item has no JS counterpart here.
@@ -180,7 +188,9 @@ impl JsValue {
             Value::Bytes(b) => JsValue::Buffer(b.clone()),
             Value::Bool(b) => JsValue::Bool(*b),
             Value::Null => JsValue::Null,
-            Value::Array(items) => JsValue::Array(items.iter().map(Self::from_cbor).collect::<Result<_, _>>()?),
+            Value::Array(items) => {
+                JsValue::Array(items.iter().map(Self::from_cbor).collect::<Result<_, _>>()?)
+            }
             Value::Map(entries) => Self::from_map(entries)?,
             Value::Tag(t, _) => return Err(Unrepresentable::Tag(*t)),
             // ciborium's Value is non-exhaustive; nothing else is produced by its decoder.
@@ -189,16 +199,15 @@ impl JsValue {
     }
 
     fn from_map(entries: &[(Value, Value)]) -> std::result::Result<JsValue, Unrepresentable> {
-        let all_text = entries.iter().all(|(k, _)| k.is_text());
+        if !entries.iter().all(|(k, _)| k.is_text()) {
+            return Ok(JsValue::Map(entries.to_vec()));
+        }
         let mut props: IndexMap<String, JsValue> = IndexMap::with_capacity(entries.len());
         for (k, v) in entries {
             // A repeated key keeps its first position and takes the last value, as in JS.
             props.insert(property_key(k)?, Self::from_cbor(v)?);
         }
-        Ok(match all_text {
-            true => JsValue::Object(js_order(props)),
-            false => JsValue::Map(props.into_iter().collect()),
-        })
+        Ok(JsValue::Object(js_order(props)))
     }
 
     /// Whether JS treats the value as true (`if (value)`).
@@ -254,22 +263,51 @@ impl JsValue {
     }
 
     /// The value as JSON data: numbers that are safe integers become JSON integers, non-finite
-    /// numbers and `undefined` become null, a `Buffer` its `toJSON` form, a `Map` an object.
-    pub(super) fn into_json(self) -> serde_json::Value {
+    /// numbers and `undefined` become null, a `Buffer` its `toJSON` form, and a `Map` an object
+    /// keyed by `String(key)` (so its entries must be representable).
+    pub(super) fn into_json(self) -> std::result::Result<serde_json::Value, Unrepresentable> {
         use serde_json::Value as J;
-        match self {
+        Ok(match self {
             JsValue::Undefined | JsValue::Null => J::Null,
             JsValue::Bool(b) => J::Bool(b),
-            JsValue::Number(x) if x.fract() == 0.0 && x.abs() <= MAX_SAFE => J::from(x as i64),
+            // Integral doubles within the 64-bit ranges are exact as JSON integers.
+            JsValue::Number(x) if x.fract() == 0.0 && x.abs() < TWO_POW_63 => J::from(x as i64),
+            JsValue::Number(x) if x.fract() == 0.0 && (0.0..TWO_POW_64).contains(&x) => J::from(x as u64),
             JsValue::Number(x) => serde_json::Number::from_f64(x).map_or(J::Null, J::Number),
             JsValue::String(s) => J::String(s),
             JsValue::Buffer(b) => serde_json::json!({"type": "Buffer", "data": b}),
-            JsValue::Array(items) => J::Array(items.into_iter().map(Self::into_json).collect()),
-            JsValue::Object(props) | JsValue::Map(props) => {
-                J::Object(props.into_iter().map(|(k, v)| (k, v.into_json())).collect())
+            JsValue::Array(items) => {
+                J::Array(items.into_iter().map(Self::into_json).collect::<Result<_, _>>()?)
             }
-        }
+            JsValue::Object(props) => J::Object(
+                props
+                    .into_iter()
+                    .map(|(k, v)| Ok((k, v.into_json()?)))
+                    .collect::<Result<_, _>>()?,
+            ),
+            JsValue::Map(entries) => J::Object(map_to_json(&entries)?),
+        })
     }
+}
+
+/// A CBOR map as a JSON object the way JS assigns its entries to an object: each key as
+/// `String(key)`, a repeated name keeping its first position and its last value, JS order.
+pub(super) fn map_to_json(
+    entries: &[(Value, Value)],
+) -> std::result::Result<serde_json::Map<String, serde_json::Value>, Unrepresentable> {
+    map_to_json_renamed(entries, |name| name)
+}
+
+/// [`map_to_json`] with every property name passed through `rename` first.
+pub(super) fn map_to_json_renamed(
+    entries: &[(Value, Value)],
+    rename: impl Fn(String) -> String,
+) -> std::result::Result<serde_json::Map<String, serde_json::Value>, Unrepresentable> {
+    let mut props: IndexMap<String, serde_json::Value> = IndexMap::with_capacity(entries.len());
+    for (k, v) in entries {
+        props.insert(rename(property_key(k)?), JsValue::from_cbor(v)?.into_json()?);
+    }
+    Ok(js_order(props).into_iter().collect())
 }
 
 /// The property name JS uses for a decoded map key (`String(key)`).
@@ -315,7 +353,11 @@ pub(super) fn number_to_string(x: f64) -> String {
         format!("0.{}{digits}", "0".repeat((-n) as usize))
     } else {
         let (first, rest) = digits.split_at(1);
-        let dot = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let dot = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
         let e = n - 1;
         format!("{first}{dot}e{}{}", if e >= 0 { "+" } else { "-" }, e.abs())
     };

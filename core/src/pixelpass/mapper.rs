@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
-use super::js::{self, JsValue};
+use super::js;
 use crate::cose::cbor::{self, CborLimits};
 use crate::{Error, Result};
 
@@ -67,7 +67,11 @@ impl KeyMapper {
     /// assert_eq!(KeyMapper::text([("a", "1"), ("b", "1")]).unwrap_err().code(), "pixelpass.bad_mapper");
     /// ```
     pub fn text<K: Into<String>, S: Into<String>>(pairs: impl IntoIterator<Item = (K, S)>) -> Result<Self> {
-        Self::new(pairs.into_iter().map(|(k, s)| (k.into(), ShortKey::Text(s.into()))))
+        Self::new(
+            pairs
+                .into_iter()
+                .map(|(k, s)| (k.into(), ShortKey::Text(s.into()))),
+        )
     }
 
     /// A mapper writing integer short keys (the Claim 169 profile).
@@ -120,7 +124,11 @@ impl KeyMapper {
     pub fn to_cbor(&self, json: &Map<String, Value>) -> Result<Vec<u8>> {
         let mut mapped: IndexMap<String, (ShortKey, &Value)> = IndexMap::with_capacity(json.len());
         for (key, value) in js::js_order(json.iter()) {
-            let short = self.forward.get(key).cloned().unwrap_or_else(|| ShortKey::Text(key.clone()));
+            let short = self
+                .forward
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| ShortKey::Text(key.clone()));
             mapped.insert(short.to_string(), (short, value));
         }
         let mut out = Vec::new();
@@ -158,13 +166,9 @@ impl KeyMapper {
         let ciborium::Value::Map(entries) = cbor::decode(cbor, limits)? else {
             return Err(Error::PixelpassBadMappedData("not a CBOR map".into()));
         };
-        let mut result: IndexMap<String, Value> = IndexMap::with_capacity(entries.len());
-        for (key, value) in &entries {
-            let name = js::property_key(key)?;
-            let name = self.reverse.get(&name).cloned().unwrap_or(name);
-            result.insert(name, JsValue::from_cbor(value)?.into_json());
-        }
-        Ok(js::js_order(result).into_iter().collect())
+        let json =
+            js::map_to_json_renamed(&entries, |name| self.reverse.get(&name).cloned().unwrap_or(name))?;
+        Ok(json)
     }
 }
 
@@ -179,14 +183,22 @@ mod tests {
         // {1: "a", "2": "b", 9: true}
         let cbor = hex::decode("a30161616132616209f5").unwrap();
         let json = mapper.from_cbor(&cbor, &CborLimits::default()).unwrap();
-        assert_eq!(Value::Object(json), serde_json::json!({"id": "a", "name": "b", "9": true}));
+        assert_eq!(
+            Value::Object(json),
+            serde_json::json!({"id": "a", "name": "b", "9": true})
+        );
     }
 
     #[test]
     fn malformed_mapped_data_is_typed() {
         let mapper = KeyMapper::text([("a", "1")]).unwrap();
         let limits = CborLimits::default();
-        let code = |h: &str| mapper.from_cbor(&hex::decode(h).unwrap(), &limits).unwrap_err().code();
+        let code = |h: &str| {
+            mapper
+                .from_cbor(&hex::decode(h).unwrap(), &limits)
+                .unwrap_err()
+                .code()
+        };
         assert_eq!(code("8101"), "pixelpass.bad_mapped_data");
         assert_eq!(code("a14001"), "pixelpass.bad_mapped_data");
         assert_eq!(code("a16161c100"), "pixelpass.unsupported_cbor");
@@ -197,7 +209,10 @@ mod tests {
     fn colliding_and_empty_short_keys_are_refused() {
         let err = KeyMapper::integer([("a", 1)].into_iter().chain([("b", 1)])).unwrap_err();
         assert_eq!(err.code(), "pixelpass.bad_mapper");
-        assert_eq!(KeyMapper::text([("a", "")]).unwrap_err().code(), "pixelpass.bad_mapper");
+        assert_eq!(
+            KeyMapper::text([("a", "")]).unwrap_err().code(),
+            "pixelpass.bad_mapper"
+        );
     }
 
     fn arb_json() -> impl Strategy<Value = Value> {

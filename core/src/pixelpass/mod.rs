@@ -267,12 +267,19 @@ mod tests {
         assert_eq!(round_trip("\"\""), Decoded::Text("`".into()));
         assert_eq!(round_trip("0"), Decoded::Text("\0".into()));
         assert_eq!(round_trip("hello world"), Decoded::Text("hello world".into()));
-        assert_eq!(round_trip(r#"{"b":1,"1":2.50}"#), Decoded::Json(r#"{"1":2.5,"b":1}"#.into()));
+        assert_eq!(
+            round_trip(r#"{"b":1,"1":2.50}"#),
+            Decoded::Json(r#"{"1":2.5,"b":1}"#.into())
+        );
     }
 
     #[test]
     fn json_javascript_would_parse_differently_is_refused() {
-        for input in ["1e400", "-1e400", &format!("{}{}", "[".repeat(200), "]".repeat(200))] {
+        for input in [
+            "1e400",
+            "-1e400",
+            &format!("{}{}", "[".repeat(200), "]".repeat(200)),
+        ] {
             let err = encode(input, "").unwrap_err();
             assert_eq!(err.code(), "pixelpass.unsupported_json", "{input}");
         }
@@ -324,7 +331,10 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(encode(input, "").unwrap(), want, "{input}");
         }
-        assert_eq!(replace_lone_surrogates(r#""\\ud800 \ud83d\ude00""#), r#""\\ud800 \ud83d\ude00""#);
+        assert_eq!(
+            replace_lone_surrogates(r#""\\ud800 \ud83d\ude00""#),
+            r#""\\ud800 \ud83d\ude00""#
+        );
     }
 
     fn hex_bytes(h: &str) -> Vec<u8> {
