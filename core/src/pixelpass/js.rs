@@ -88,9 +88,10 @@ fn number(out: &mut Vec<u8>, x: f64) {
         out.extend([0xf9, 0x80, 0x00]);
     } else if x.fract() == 0.0 && x.abs() <= MAX_SAFE {
         // |x| ≤ 2⁵³ − 1 and integral, so the conversions are exact.
-        match x >= 0.0 {
-            true => head(out, 0, x as u64),
-            false => head(out, 1, (-x - 1.0) as u64),
+        if x >= 0.0 {
+            head(out, 0, x as u64);
+        } else {
+            head(out, 1, (-x - 1.0) as u64);
         }
     } else if f64::from(x as f32) == x {
         out.push(0xfa);

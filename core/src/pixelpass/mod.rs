@@ -41,15 +41,14 @@ const LEVEL: u32 = 9;
 /// # Ok::<(), inkan_core::Error>(())
 /// ```
 pub fn encode(data: &str, header: &str) -> Result<String> {
-    let payload = match parse_json(data)? {
+    match parse_json(data)? {
         Some(value) => {
             let mut cbor = Vec::new();
             js::write_json(&mut cbor, &value, 0)?;
-            cbor
+            Ok(pack(&cbor, header))
         }
-        None => data.as_bytes().to_vec(),
-    };
-    Ok(pack(&payload, header))
+        None => Ok(pack(data.as_bytes(), header)),
+    }
 }
 
 /// Deflates `payload` (zlib level 9) and Base45-encodes it after `header`: the last two steps of
