@@ -92,6 +92,12 @@ pub fn run_oracle(script: &str, args: &[&str]) -> String {
 /// The packages it needs come from `interop/node/node_modules` (`npm ci` in
 /// `scripts/setup-interop`). `INKAN_INTEROP_NODE` overrides the `node` found on `PATH`. Panics
 /// with the oracle's stderr when it fails: like [`run_oracle`], never skipped.
+///
+/// ```
+/// let request = r#"[{"data": "hello", "header": ""}]"#;
+/// let out = inkan_test_vectors::run_node_oracle("pixelpass_oracle.js", &["encode"], request);
+/// assert_eq!(out, r#"["NCFKVPV0QSIP600GP5L0"]"#);
+/// ```
 pub fn run_node_oracle(script: &str, args: &[&str], stdin: &str) -> String {
     let node = std::env::var_os("INKAN_INTEROP_NODE").unwrap_or_else(|| "node".into());
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop/node");
