@@ -347,6 +347,24 @@ mod tests {
         }
 
         #[test]
+        fn escape_heavy_text_encodes_or_is_refused(text in "[\\\\ud83Dcfe0-9\"\\[\\]{}:, é]{0,48}") {
+            match encode(&text, "") {
+                // Only falsy JSON (null, false, -0) decodes to bytes that are not UTF-8 text.
+                Ok(qr) => if let Err(e) = decode(&qr, &DecodeOptions::default()) {
+                    prop_assert_eq!(e, Error::PixelpassNotUtf8);
+                },
+                Err(e) => prop_assert_eq!(e.code(), "pixelpass.unsupported_json"),
+            }
+        }
+
+        #[test]
+        fn lone_surrogate_rewriting_keeps_valid_json_valid(s in "\\PC{0,24}") {
+            let json = serde_json::Value::from(s.as_str()).to_string();
+            let rewritten = replace_lone_surrogates(&json);
+            prop_assert_eq!(rewritten.as_ref(), json.as_str());
+        }
+
+        #[test]
         fn arbitrary_payloads_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
             let _ = decode(&pack(&bytes, ""), &DecodeOptions::default());
         }
