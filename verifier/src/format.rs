@@ -237,7 +237,10 @@ impl fmt::Debug for FormatRegistry {
 fn describe(input: &InputRef<'_>) -> String {
     match input.text() {
         _ if input.is_empty() => "empty input".into(),
-        Some(text) => format!("{} characters of text that no format recognises", text.chars().count()),
+        Some(text) => format!(
+            "{} characters of text that no format recognises",
+            text.chars().count()
+        ),
         None => format!("{} bytes that no format recognises", input.len()),
     }
 }

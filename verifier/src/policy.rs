@@ -45,7 +45,13 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Self {
         Self {
-            required: [CheckId::DECODE, CheckId::SIGNATURE, CheckId::TRUST, CheckId::VALIDITY].into(),
+            required: [
+                CheckId::DECODE,
+                CheckId::SIGNATURE,
+                CheckId::TRUST,
+                CheckId::VALIDITY,
+            ]
+            .into(),
             leeway_secs: TimeRules::default().leeway_secs,
             require_exp: false,
             formats: None,

@@ -328,7 +328,12 @@ impl ReportBuilder {
 
     /// Records a check that does not apply, and why.
     pub fn not_applicable(&mut self, id: CheckId, reason: impl Into<String>) -> &mut Self {
-        self.checks.push((id, Outcome::NotApplicable { reason: reason.into() }));
+        self.checks.push((
+            id,
+            Outcome::NotApplicable {
+                reason: reason.into(),
+            },
+        ));
         self
     }
 
@@ -365,9 +370,7 @@ impl ReportBuilder {
             }
         }
         let failed = checks.iter().any(|c| matches!(c.outcome, Outcome::Failed { .. }));
-        let required_missing = checks
-            .iter()
-            .any(|c| c.required && c.outcome != Outcome::Passed);
+        let required_missing = checks.iter().any(|c| c.required && c.outcome != Outcome::Passed);
         Verification {
             schema: SCHEMA,
             verdict: if failed || required_missing {
@@ -403,7 +406,12 @@ mod tests {
 
     fn all_required_passed() -> ReportBuilder {
         let mut r = ReportBuilder::new("t");
-        for id in [CheckId::DECODE, CheckId::SIGNATURE, CheckId::TRUST, CheckId::VALIDITY] {
+        for id in [
+            CheckId::DECODE,
+            CheckId::SIGNATURE,
+            CheckId::TRUST,
+            CheckId::VALIDITY,
+        ] {
             r.passed(id);
         }
         r

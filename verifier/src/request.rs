@@ -78,7 +78,7 @@ pub enum DecryptionKey {
     /// A symmetric key (AES-GCM for a Claim 169 COSE_Encrypt0): wiped on drop.
     Symmetric(Zeroizing<Vec<u8>>),
     /// A private JWK (ECDH-ES or RSA-OAEP for a JWE).
-    Jwk(Jwk),
+    Jwk(Box<Jwk>),
 }
 
 impl fmt::Debug for DecryptionKey {

@@ -9,7 +9,7 @@ use std::task::{Context as TaskContext, Poll, Waker};
 
 use inkan_core::BoxFuture;
 use inkan_core::clock::FixedClock;
-use inkan_core::crypto::{Algorithm, SoftwareKey, Signer, Verifier as _};
+use inkan_core::crypto::{Algorithm, Signer, SoftwareKey, Verifier as _};
 use inkan_core::encoding::{b64url_decode, b64url_encode};
 use inkan_core::trust::StaticTrustStore;
 use serde_json::json;
@@ -24,7 +24,10 @@ struct TestSig;
 impl TestSig {
     fn sign(key: &SoftwareKey, body: serde_json::Value) -> String {
         let body = b64url_encode(body.to_string());
-        format!("tsig:{body}.{}", b64url_encode(key.sign(body.as_bytes()).unwrap()))
+        format!(
+            "tsig:{body}.{}",
+            b64url_encode(key.sign(body.as_bytes()).unwrap())
+        )
     }
 }
 
@@ -50,7 +53,10 @@ impl Format for TestSig {
             serde_json::from_slice(&b64url_decode(body)?).map_err(inkan_core::Error::from)?;
         let iss = claims["iss"].as_str().unwrap_or_default();
         let mut report = cx.report(self.id());
-        report.passed(CheckId::DECODE).issuer(iss).claims(claims["claims"].clone());
+        report
+            .passed(CheckId::DECODE)
+            .issuer(iss)
+            .claims(claims["claims"].clone());
         let keys = cx.trust().issuer_keys(iss, claims["kid"].as_str());
         let signed = cx.policy().check_algorithm(Algorithm::EdDsa).and_then(|()| {
             keys.iter()
@@ -65,7 +71,10 @@ impl Format for TestSig {
             report.check(CheckId::SIGNATURE, signed);
         }
         let exp = claims["exp"].as_i64();
-        report.check(CheckId::VALIDITY, cx.policy().time_rules().check(exp, None, None, cx.clock()));
+        report.check(
+            CheckId::VALIDITY,
+            cx.policy().time_rules().check(exp, None, None, cx.clock()),
+        );
         Ok(cx.finish(report))
     }
 }
@@ -118,7 +127,11 @@ impl Format for Weak {
         Ok(cx.finish(report))
     }
 
-    fn refresh<'a>(&'a self, _input: &'a InputRef<'a>, _cx: &'a crate::Context<'a>) -> BoxFuture<'a, Result<()>> {
+    fn refresh<'a>(
+        &'a self,
+        _input: &'a InputRef<'a>,
+        _cx: &'a crate::Context<'a>,
+    ) -> BoxFuture<'a, Result<()>> {
         self.0.fetch_add(1, Ordering::SeqCst);
         Box::pin(std::future::ready(Ok(())))
     }
@@ -136,7 +149,10 @@ fn verifier(key: &SoftwareKey, policy: Policy) -> Verifier {
 }
 
 fn credential(key: &SoftwareKey, iss: &str, exp: i64) -> String {
-    TestSig::sign(key, json!({"iss": iss, "kid": "k1", "exp": exp, "claims": {"name": "Ada"}}))
+    TestSig::sign(
+        key,
+        json!({"iss": iss, "kid": "k1", "exp": exp, "claims": {"name": "Ada"}}),
+    )
 }
 
 fn ready<T>(fut: impl Future<Output = T>) -> T {
@@ -174,12 +190,18 @@ fn each_failure_is_its_own_check() {
             other => panic!("{id}: {other:?}"),
         }
     };
-    assert_eq!(failed(credential(&key, "gov", NOW - 120), CheckId::VALIDITY), "jwt.expired");
+    assert_eq!(
+        failed(credential(&key, "gov", NOW - 120), CheckId::VALIDITY),
+        "jwt.expired"
+    );
     assert_eq!(
         failed(credential(&other, "gov", NOW + 10), CheckId::SIGNATURE),
         "crypto.bad_signature"
     );
-    assert_eq!(failed(credential(&key, "nobody", NOW + 10), CheckId::TRUST), "trust.untrusted");
+    assert_eq!(
+        failed(credential(&key, "nobody", NOW + 10), CheckId::TRUST),
+        "trust.untrusted"
+    );
     let strict = verifier(&key, Policy::default().accept_algorithms([Algorithm::Es256]));
     let report = strict
         .verify(&VerifyRequest::text(credential(&key, "gov", NOW + 10)))
@@ -194,7 +216,12 @@ fn each_failure_is_its_own_check() {
 fn leeway_comes_from_the_policy() {
     let key = SoftwareKey::generate(Algorithm::EdDsa).unwrap();
     let text = credential(&key, "gov", NOW - 30);
-    assert!(verifier(&key, Policy::default()).verify(&VerifyRequest::text(&*text)).unwrap().is_valid());
+    assert!(
+        verifier(&key, Policy::default())
+            .verify(&VerifyRequest::text(&*text))
+            .unwrap()
+            .is_valid()
+    );
     let tight = verifier(&key, Policy::default().leeway_secs(0));
     assert!(!tight.verify(&VerifyRequest::text(text)).unwrap().is_valid());
 }
@@ -216,12 +243,18 @@ fn most_confident_format_wins_and_policy_filters() {
 fn unknown_empty_and_oversized_inputs_are_errors() {
     let key = SoftwareKey::generate(Algorithm::EdDsa).unwrap();
     let v = verifier(&key, Policy::default().max_input_bytes(64));
-    for input in [VerifyRequest::bytes(vec![0xff, 0x00]), VerifyRequest::text("  \n")] {
+    for input in [
+        VerifyRequest::bytes(vec![0xff, 0x00]),
+        VerifyRequest::text("  \n"),
+    ] {
         assert_eq!(v.verify(&input).unwrap_err().code(), "verifier.unknown_format");
     }
     let big = VerifyRequest::text("x".repeat(65));
     assert_eq!(v.verify(&big).unwrap_err().code(), "input.too_large");
-    assert_eq!(ready(v.verify_online(&big)).unwrap_err().code(), "input.too_large");
+    assert_eq!(
+        ready(v.verify_online(&big)).unwrap_err().code(),
+        "input.too_large"
+    );
 }
 
 #[test]
@@ -238,14 +271,20 @@ fn nested_inputs_report_their_source_and_are_bounded() {
     let key = SoftwareKey::generate(Algorithm::EdDsa).unwrap();
     let v = verifier(&key, Policy::default());
     let report = v
-        .verify(&VerifyRequest::text(format!("wrap:{}", credential(&key, "gov", NOW + 5))))
+        .verify(&VerifyRequest::text(format!(
+            "wrap:{}",
+            credential(&key, "gov", NOW + 5)
+        )))
         .unwrap();
     assert!(report.is_valid());
     assert_eq!(report.to_json()["source"]["kind"], "qr_image");
     let deep = format!("{}hello", "wrap:".repeat(MAX_NESTING));
     assert_eq!(v.verify(&VerifyRequest::text(deep)).unwrap().format(), "weak");
     let too_deep = format!("{}hello", "wrap:".repeat(MAX_NESTING + 1));
-    assert_eq!(v.verify(&VerifyRequest::text(too_deep)).unwrap_err().code(), "verifier.too_deep");
+    assert_eq!(
+        v.verify(&VerifyRequest::text(too_deep)).unwrap_err().code(),
+        "verifier.too_deep"
+    );
 }
 
 #[test]
@@ -388,19 +427,37 @@ mod trust_json {
             ("{".into(), "json.malformed"),
             ("{\"issuers\": 5}".into(), "trust_store.malformed"),
             ("{\"issuerz\": []}".into(), "trust_store.malformed"),
-            ("{\"issuers\": [{\"issuer\": \"\"}]}".into(), "trust_store.malformed"),
+            (
+                "{\"issuers\": [{\"issuer\": \"\"}]}".into(),
+                "trust_store.malformed",
+            ),
             (
                 "{\"issuers\": [{\"issuer\": \"a\", \"credential_types\": []}]}".into(),
                 "trust_store.malformed",
             ),
-            ("{\"issuers\": [{\"issuer\": \"a\", \"dids\": [\"nope\"]}]}".into(), "did.malformed"),
-            ("{\"kty\": \"EC\", \"crv\": \"P-256\", \"x\": \"AA\", \"y\": \"AA\"}".into(), "crypto.invalid_key"),
+            (
+                "{\"issuers\": [{\"issuer\": \"a\", \"dids\": [\"nope\"]}]}".into(),
+                "did.malformed",
+            ),
+            (
+                "{\"kty\": \"EC\", \"crv\": \"P-256\", \"x\": \"AA\", \"y\": \"AA\"}".into(),
+                "crypto.invalid_key",
+            ),
             ("{\"kty\": 5}".into(), "trust_store.malformed"),
-            ("{\"keys\": [{\"kty\": \"OKP\", \"crv\": \"Ed25519\"}]}".into(), "crypto.invalid_key"),
+            (
+                "{\"keys\": [{\"kty\": \"OKP\", \"crv\": \"Ed25519\"}]}".into(),
+                "crypto.invalid_key",
+            ),
             (private, "trust_store.private_key"),
             (private_pem, "trust_store.private_key"),
-            ("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".into(), "x509.malformed"),
-            ("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n".into(), "crypto.invalid_key"),
+            (
+                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".into(),
+                "x509.malformed",
+            ),
+            (
+                "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n".into(),
+                "crypto.invalid_key",
+            ),
             (" ".repeat(MAX_TRUST_FILE + 1), "input.too_large"),
         ];
         for (text, code) in cases {
@@ -419,7 +476,10 @@ mod trust_json {
         let store = JsonTrustStore::from_file(&path).unwrap();
         assert_eq!(store.issuer_keys("x", None), [k.public_key().clone()]);
         std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(JsonTrustStore::from_file(&path).unwrap_err().code(), "io.unreadable");
+        assert_eq!(
+            JsonTrustStore::from_file(&path).unwrap_err().code(),
+            "io.unreadable"
+        );
     }
 
     proptest::proptest! {
@@ -435,7 +495,10 @@ mod trust_json {
 #[test]
 fn registry_replaces_by_id() {
     let mut registry = FormatRegistry::empty();
-    registry.register(Arc::new(TestSig)).register(Arc::new(Wrap)).register(Arc::new(TestSig));
+    registry
+        .register(Arc::new(TestSig))
+        .register(Arc::new(Wrap))
+        .register(Arc::new(TestSig));
     assert_eq!(registry.ids().collect::<Vec<_>>(), ["tsig", "wrap"]);
     assert_eq!(format!("{registry:?}"), r#"["tsig", "wrap"]"#);
 }

@@ -232,7 +232,9 @@ impl JsonTrustStore {
 fn add_issuer(mut builder: StaticTrustStoreBuilder, entry: &IssuerEntry) -> Result<StaticTrustStoreBuilder> {
     let issuer = entry.issuer.as_str();
     if issuer.is_empty() {
-        return Err(Error::TrustStoreMalformed("an issuer entry has an empty \"issuer\"".into()));
+        return Err(Error::TrustStoreMalformed(
+            "an issuer entry has an empty \"issuer\"".into(),
+        ));
     }
     for jwk in &entry.keys {
         if jwk.is_private() {
@@ -273,8 +275,8 @@ fn from_json(text: &str) -> Result<TrustDocument> {
         let jwk: Jwk = serde_json::from_value(value).map_err(malformed)?;
         return Ok(bare_keys(vec![jwk], Vec::new()));
     }
-    let is_jwks = value.get("keys").is_some()
-        && value.as_object().is_some_and(|o| o.keys().all(|k| k == "keys"));
+    let is_jwks =
+        value.get("keys").is_some() && value.as_object().is_some_and(|o| o.keys().all(|k| k == "keys"));
     if is_jwks {
         #[derive(Deserialize)]
         struct Jwks {
@@ -296,7 +298,11 @@ fn from_pem(text: &str) -> Result<TrustDocument> {
         let mut doc = bare_keys(Vec::new(), certs.iter().map(Certificate::to_pem).collect());
         for cert in certs {
             let is_ca = cert.basic_constraints().is_some_and(|bc| bc.ca);
-            let slot = if is_ca { &mut doc.x509_anchors } else { &mut doc.pinned_leaves };
+            let slot = if is_ca {
+                &mut doc.x509_anchors
+            } else {
+                &mut doc.pinned_leaves
+            };
             slot.entry(ANY.into()).or_default().push(cert.to_pem());
         }
         return Ok(doc);
