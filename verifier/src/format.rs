@@ -95,6 +95,9 @@ pub trait Format: Send + Sync {
 
 /// What a format module sees while verifying: the verifier's trust store, policy, clock and
 /// resolvers, the caller's request, and a way to verify a nested input.
+///
+/// Only the verifier makes one; format modules receive it in [`Format::verify`] (see the
+/// example there).
 pub struct Context<'a> {
     verifier: &'a Verifier,
     request: &'a VerifyRequest,

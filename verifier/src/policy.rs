@@ -10,6 +10,10 @@ use crate::CheckId;
 
 /// Largest input [`Verifier::verify`](crate::Verifier::verify) accepts by default, in bytes
 /// (room for a photo of a QR code).
+///
+/// ```
+/// assert_eq!(inkan_verifier::Policy::default().input_limit(), inkan_verifier::DEFAULT_MAX_INPUT);
+/// ```
 pub const DEFAULT_MAX_INPUT: usize = 16 * 1024 * 1024;
 
 /// What a verifier demands of a credential.

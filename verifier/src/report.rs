@@ -13,6 +13,10 @@ use serde::{Serialize, Serializer};
 use crate::{Error, Policy};
 
 /// The version tag every report carries in its `schema` member.
+///
+/// ```
+/// assert_eq!(inkan_verifier::SCHEMA, "inkan.verification/1");
+/// ```
 pub const SCHEMA: &str = "inkan.verification/1";
 
 /// The name of a check, as reports and policies spell it (`"signature"`, `"trust"`, …).
@@ -95,6 +99,13 @@ pub enum Outcome {
 }
 
 /// One check in a report.
+///
+/// ```
+/// use inkan_verifier::{Check, CheckId, Outcome};
+/// let check = Check { check: CheckId::TRUST, required: true, outcome: Outcome::Passed };
+/// assert_eq!(serde_json::to_value(&check)?, serde_json::json!({"check": "trust", "required": true, "outcome": "passed"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     /// Which check.
@@ -107,6 +118,13 @@ pub struct Check {
 }
 
 /// Something worth knowing that did not fail a check (a tolerated encoding quirk, say).
+///
+/// ```
+/// use inkan_verifier::Warning;
+/// let w = Warning { code: "claim169.cwt_tag".into(), message: "wrapped in tag 61".into() };
+/// assert_eq!(serde_json::to_value(&w)?["code"], "claim169.cwt_tag");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
     /// A stable code (`claim169.cwt_tag_61`, …).
@@ -116,6 +134,11 @@ pub struct Warning {
 }
 
 /// The overall verdict.
+///
+/// ```
+/// assert_eq!(serde_json::to_value(inkan_verifier::Verdict::Invalid)?, "invalid");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
@@ -126,6 +149,13 @@ pub enum Verdict {
 }
 
 /// Where the credential came from, when it was unwrapped from something else.
+///
+/// ```
+/// use inkan_verifier::Source;
+/// let json = serde_json::to_value(Source::QrImage { code_index: 0, codes_found: 1 })?;
+/// assert_eq!(json, serde_json::json!({"kind": "qr_image", "code_index": 0, "codes_found": 1}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Source {
@@ -238,6 +268,14 @@ impl Verification {
 
     /// The same report with another [`Source`] (formats that unwrap one input from another
     /// set it on the nested report).
+    ///
+    /// ```
+    /// use inkan_core::clock::FixedClock;
+    /// use inkan_verifier::{Policy, ReportBuilder, Source};
+    /// let report = ReportBuilder::new("claim169").finish(&Policy::default(), &FixedClock::at_unix(0));
+    /// let from_image = report.with_source(Source::QrImage { code_index: 0, codes_found: 1 });
+    /// assert_eq!(from_image.to_json()["source"]["kind"], "qr_image");
+    /// ```
     pub fn with_source(mut self, source: Source) -> Self {
         self.source = source;
         self

@@ -31,6 +31,12 @@ impl Input {
 }
 
 /// A borrowed [`Input`]: what format modules detect and verify.
+///
+/// ```
+/// use inkan_verifier::InputRef;
+/// let input = InputRef::Bytes(b"\n6BF NCF\n");
+/// assert_eq!((input.text(), input.len(), input.is_empty()), (Some("6BF NCF"), 9, false));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputRef<'a> {
     /// Raw bytes.
@@ -73,6 +79,12 @@ impl<'a> InputRef<'a> {
 }
 
 /// A key the verifier may need to open an encrypted credential.
+///
+/// ```
+/// use inkan_verifier::DecryptionKey;
+/// let key = DecryptionKey::Symmetric(vec![7; 16].into());
+/// assert_eq!(format!("{key:?}"), "Symmetric(16 bytes)");
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub enum DecryptionKey {
     /// A symmetric key (AES-GCM for a Claim 169 COSE_Encrypt0): wiped on drop.

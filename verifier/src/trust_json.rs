@@ -40,9 +40,24 @@ use serde::{Deserialize, Serialize};
 use crate::{Error, Result};
 
 /// The issuer (and X.509 purpose) that stands for "any": what bare key files are filed under.
+///
+/// ```
+/// use inkan_core::crypto::{Algorithm, SoftwareKey};
+/// use inkan_core::trust::TrustStore;
+/// use inkan_verifier::{ANY, JsonTrustStore};
+/// let key = SoftwareKey::generate(Algorithm::Es256)?;
+/// let store = JsonTrustStore::parse(&key.public_key().to_jwk().to_json())?;
+/// assert_eq!(store.issuer_keys(ANY, None), store.issuer_keys("https://any.example", None));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const ANY: &str = "*";
 
 /// Largest trust file accepted, in bytes.
+///
+/// ```
+/// let err = inkan_verifier::JsonTrustStore::parse(&" ".repeat(inkan_verifier::MAX_TRUST_FILE + 1)).unwrap_err();
+/// assert_eq!(err.code(), "input.too_large");
+/// ```
 pub const MAX_TRUST_FILE: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -199,6 +214,13 @@ impl JsonTrustStore {
 
     /// The store as one trust-store document (pretty JSON), which [`parse`](Self::parse) reads
     /// back to an equivalent store.
+    ///
+    /// ```
+    /// use inkan_verifier::JsonTrustStore;
+    /// let store = JsonTrustStore::parse(r#"{"issuers": [{"issuer": "gov", "dids": ["did:web:gov.example"]}]}"#)?;
+    /// assert_eq!(JsonTrustStore::parse(&store.to_json())?.to_json(), store.to_json());
+    /// # Ok::<(), inkan_verifier::Error>(())
+    /// ```
     pub fn to_json(&self) -> String {
         // Strings, JWKs and maps of strings always serialise.
         serde_json::to_string_pretty(&self.doc).unwrap_or_default()

@@ -12,6 +12,10 @@ use crate::format::{Context, Format, FormatRegistry};
 use crate::{Error, InputRef, Policy, Result, Verification, VerifyRequest};
 
 /// How many times one input may be unwrapped into another (image → QR text → credential).
+///
+/// ```
+/// assert_eq!(inkan_verifier::MAX_NESTING, 2);
+/// ```
 pub const MAX_NESTING: usize = 2;
 
 /// The verifier's single entry point: detects a credential's format, verifies it against the
