@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use inkan_core::crypto::{Jwk, PublicKey};
+use zeroize::Zeroizing;
 
 /// Largest input file (or stdin) read, in bytes; the verifier's policy caps it again.
 pub const MAX_INPUT: usize = inkan_verifier::DEFAULT_MAX_INPUT;
@@ -127,6 +128,21 @@ pub fn read_public_key(path: &str) -> Result<PublicKey, Failure> {
     } else {
         Ok(PublicKey::from_pem(text)?)
     }
+}
+
+/// A symmetric key from a file holding its hex (16, 24 or 32 bytes).
+pub fn read_symmetric_key(path: &str) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    let text = Zeroizing::new(read_text(path)?);
+    let key = Zeroizing::new(
+        hex::decode(text.trim()).map_err(|e| Failure::usage(format!("{path}: not a hex key: {e}")))?,
+    );
+    if ![16, 24, 32].contains(&key.len()) {
+        return Err(Failure::usage(format!(
+            "{path}: a {}-byte key; AES keys are 16, 24 or 32 bytes",
+            key.len()
+        )));
+    }
+    Ok(key)
 }
 
 /// Writes a new file readable by its owner only; never overwrites.

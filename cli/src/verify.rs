@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use clap::Args;
 use inkan_core::clock::{Clock, FixedClock, SystemClock};
-use inkan_verifier::{JsonTrustStore, Policy, Verifier, VerifyRequest};
+use inkan_verifier::{DecryptionKey, JsonTrustStore, Policy, Verification, Verifier, VerifyRequest};
 
 use crate::CmdResult;
-use crate::io::{EXIT_INVALID, Failure, MAX_INPUT, Output, read_input, read_public_key};
+use crate::io::{EXIT_INVALID, Failure, MAX_INPUT, Output, read_input, read_public_key, read_symmetric_key};
 
 /// The trust and time flags every checking subcommand shares.
 #[derive(Debug, Args)]
@@ -78,6 +78,31 @@ fn decode_hex(text: &str) -> Result<Vec<u8>, Failure> {
     hex::decode(text.trim()).map_err(|e| Failure::usage(format!("--transcript-hex: {e}")))
 }
 
+/// Keys for encrypted credentials.
+#[derive(Debug, Args)]
+pub struct DecryptArgs {
+    /// A symmetric key (a file holding its hex) to open encrypted credentials (repeatable).
+    #[arg(long, value_name = "FILE")]
+    decrypt_key: Vec<String>,
+}
+
+impl DecryptArgs {
+    pub fn apply(&self, mut request: VerifyRequest) -> Result<VerifyRequest, Failure> {
+        for path in &self.decrypt_key {
+            request = request.decryption_key(DecryptionKey::Symmetric(read_symmetric_key(path)?));
+        }
+        Ok(request)
+    }
+}
+
+/// The report on stdout; exit 0 if valid, 1 if not.
+pub fn report_output(report: Verification) -> CmdResult {
+    Ok(Output {
+        status: if report.is_valid() { 0 } else { EXIT_INVALID },
+        json: report.to_json(),
+    })
+}
+
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The credential or an image of its QR code: a path, or - for stdin.
@@ -86,6 +111,8 @@ pub struct VerifyArgs {
     trust: TrustArgs,
     #[command(flatten)]
     holder: HolderArgs,
+    #[command(flatten)]
+    decrypt: DecryptArgs,
 }
 
 pub fn run(args: &VerifyArgs) -> CmdResult {
@@ -95,12 +122,7 @@ pub fn run(args: &VerifyArgs) -> CmdResult {
         args.trust.clock()?,
     )
     .build();
-    let request = args
-        .holder
-        .apply(VerifyRequest::bytes(read_input(&args.input, MAX_INPUT)?))?;
-    let report = verifier.verify(&request)?;
-    Ok(Output {
-        status: if report.is_valid() { 0 } else { EXIT_INVALID },
-        json: report.to_json(),
-    })
+    let request = VerifyRequest::bytes(read_input(&args.input, MAX_INPUT)?);
+    let request = args.decrypt.apply(args.holder.apply(request)?)?;
+    report_output(verifier.verify(&request)?)
 }

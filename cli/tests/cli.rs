@@ -162,3 +162,23 @@ fn verify_shared_flags_are_checked() {
         "crypto.invalid_key",
     );
 }
+
+#[test]
+fn verify_decrypt_keys_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    std::fs::write(&input, "x").unwrap();
+    let key = dir.path().join("key.hex");
+    for bad in ["zz", "0011"] {
+        std::fs::write(&key, bad).unwrap();
+        assert_bad_input(
+            &inkan(&["verify", path(&input), "--decrypt-key", path(&key)]),
+            "cli.bad_argument",
+        );
+    }
+    std::fs::write(&key, "00".repeat(32)).unwrap();
+    assert_bad_input(
+        &inkan(&["verify", path(&input), "--decrypt-key", path(&key)]),
+        "verifier.unknown_format",
+    );
+}
