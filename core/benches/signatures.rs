@@ -7,7 +7,10 @@ use inkan_core::crypto::{Algorithm, CryptoProvider, PrivateKeyData, Signer, Soft
 
 fn providers() -> Vec<&'static dyn CryptoProvider> {
     #[allow(unused_mut)]
-    let mut v: Vec<&'static dyn CryptoProvider> = vec![inkan_core::crypto::default_provider()];
+    let mut v: Vec<&'static dyn CryptoProvider> =
+        vec![&inkan_core::crypto::openssl_provider::OpenSslProvider];
+    #[cfg(feature = "aws-lc")]
+    v.push(&inkan_core::crypto::awslc_provider::AwsLcProvider);
     #[cfg(feature = "rustcrypto")]
     v.push(&inkan_core::crypto::rustcrypto_provider::RustCryptoProvider);
     v

@@ -61,10 +61,8 @@ impl PublicKeyData {
     pub fn from_jwk(jwk: &Jwk) -> Result<Self> {
         match (jwk.kty.as_str(), jwk.crv.as_deref()) {
             ("OKP", Some("Ed25519")) => {
-                let x = fixed::<32>(&b64url_decode(jwk.member(&jwk.x, "x")?)?, "Ed25519 x")?;
-                ed25519_dalek::VerifyingKey::from_bytes(&x)
-                    .map(PublicKeyData::Ed25519)
-                    .map_err(|_| Error::key("Ed25519 public key is not a valid point"))
+                let x = b64url_decode(jwk.member(&jwk.x, "x")?)?;
+                Self::from_sec1(KeyType::Ed25519, &x)
             }
             ("EC", Some(crv @ ("P-256" | "P-384"))) => {
                 let x = b64url_decode(jwk.member(&jwk.x, "x")?)?;
@@ -135,9 +133,14 @@ impl PublicKeyData {
                 .map_err(bad),
             KeyType::Ed25519 => {
                 let raw = fixed::<32>(bytes, "Ed25519 public key")?;
-                ed25519_dalek::VerifyingKey::from_bytes(&raw)
-                    .map(PublicKeyData::Ed25519)
-                    .map_err(|_| Error::key("not a valid Ed25519 point"))
+                let key = ed25519_dalek::VerifyingKey::from_bytes(&raw)
+                    .map_err(|_| Error::key("not a valid Ed25519 point"))?;
+                // Small-order keys verify forged signatures under lax rules; refusing them at
+                // parse time makes every provider agree.
+                if key.is_weak() {
+                    return Err(Error::key("Ed25519 public key has small order"));
+                }
+                Ok(PublicKeyData::Ed25519(key))
             }
             KeyType::Rsa => Err(Error::key("RSA keys have no SEC1 encoding")),
         }

@@ -5,10 +5,13 @@
 //!   platform keystores (through the bindings) and HSMs all implement it, so nothing else ever
 //!   sees private key bytes. Signatures are in the JOSE/COSE form (raw `r‖s` for ECDSA).
 //! - [`Verifier`] checks a signature; [`PublicKey`] implements it.
-//! - [`CryptoProvider`] does the raw operations. The default ([`openssl_provider::OpenSslProvider`])
-//!   runs ECDSA and RSA through OpenSSL and Ed25519 through `ed25519-dalek`, the fastest measured
-//!   choice for each; the `rustcrypto` feature adds a pure-Rust ECDSA provider.
+//! - [`CryptoProvider`] does the raw operations. The default is AWS-LC (feature `aws-lc`, on by
+//!   default), measured fastest for every algorithm; [`openssl_provider::OpenSslProvider`] (ECDSA
+//!   and RSA through OpenSSL, Ed25519 through `ed25519-dalek`) is always available and is the
+//!   default without `aws-lc`; the `rustcrypto` feature adds a pure-Rust ECDSA provider.
 
+#[cfg(feature = "aws-lc")]
+pub mod awslc_provider;
 mod jwk;
 mod keys;
 pub mod openssl_provider;
@@ -262,13 +265,18 @@ pub trait CryptoProvider: Send + Sync + fmt::Debug {
     fn signer(&self, key: &PrivateKeyData) -> Result<Box<dyn RawSigner>>;
 }
 
-/// The provider used when none is named: OpenSSL for ECDSA/RSA, ed25519-dalek for Ed25519.
+/// The provider used when none is named: AWS-LC with the `aws-lc` feature (the default),
+/// otherwise OpenSSL for ECDSA/RSA and ed25519-dalek for Ed25519.
 ///
 /// ```
-/// assert_eq!(inkan_core::crypto::default_provider().name(), "openssl+dalek");
+/// let name = inkan_core::crypto::default_provider().name();
+/// assert!(name == "aws-lc" || name == "openssl+dalek");
 /// ```
 pub fn default_provider() -> &'static dyn CryptoProvider {
-    &openssl_provider::OpenSslProvider
+    #[cfg(feature = "aws-lc")]
+    return &awslc_provider::AwsLcProvider;
+    #[cfg(not(feature = "aws-lc"))]
+    return &openssl_provider::OpenSslProvider;
 }
 
 /// Splits a fixed-size raw ECDSA signature `r‖s` into its halves, checking the length.

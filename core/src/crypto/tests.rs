@@ -8,6 +8,8 @@ fn providers() -> Vec<(&'static dyn CryptoProvider, &'static [Algorithm])> {
     #[allow(unused_mut)]
     let mut v: Vec<(&'static dyn CryptoProvider, &'static [Algorithm])> =
         vec![(&openssl_provider::OpenSslProvider, &Algorithm::ALL)];
+    #[cfg(feature = "aws-lc")]
+    v.push((&awslc_provider::AwsLcProvider, &Algorithm::ALL));
     #[cfg(feature = "rustcrypto")]
     v.push((
         &rustcrypto_provider::RustCryptoProvider,
@@ -47,24 +49,32 @@ fn every_provider_signs_and_verifies_every_algorithm() {
     }
 }
 
-#[cfg(feature = "rustcrypto")]
 #[test]
 fn providers_agree_with_each_other() {
-    let other = &rustcrypto_provider::RustCryptoProvider;
-    for alg in [Algorithm::EdDsa, Algorithm::Es256, Algorithm::Es384] {
-        let key = SoftwareKey::generate(alg).unwrap();
-        let sig = key.sign(b"cross").unwrap();
-        key.public_key()
-            .with_provider(other)
-            .unwrap()
-            .verify(alg, b"cross", &sig)
-            .unwrap();
-        let data = PrivateKeyData::from_jwk(&key.to_jwk().unwrap()).unwrap();
-        let rc = SoftwareKey::with_provider(data, alg, other).unwrap();
-        key.public_key()
-            .verify(alg, b"cross", &rc.sign(b"cross").unwrap())
-            .unwrap();
+    let all = providers();
+    for (signer_provider, algs) in &all {
+        for &alg in *algs {
+            let data = PrivateKeyData::generate(alg.key_type()).unwrap();
+            let key = SoftwareKey::with_provider(data, alg, *signer_provider).unwrap();
+            let sig = key.sign(b"cross").unwrap();
+            for (verifier_provider, supported) in &all {
+                if supported.contains(&alg) {
+                    let public = key.public_key().with_provider(*verifier_provider).unwrap();
+                    public.verify(alg, b"cross", &sig).unwrap();
+                    assert_eq!(public.verify(alg, b"crosS", &sig), Err(Error::BadSignature));
+                }
+            }
+        }
     }
+}
+
+#[test]
+fn small_order_ed25519_keys_are_refused() {
+    // The identity point (y = 1): every provider would otherwise have its own opinion of it.
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let err = PublicKeyData::from_sec1(KeyType::Ed25519, &identity).unwrap_err();
+    assert_eq!(err.code(), "crypto.invalid_key");
 }
 
 #[test]
