@@ -151,6 +151,25 @@ pub enum Error {
     /// A key or issuer is not in the trust store.
     #[error("not trusted: {0}")]
     Untrusted(String),
+
+    // --- claim169 (MOSIP Claim 169 QR credentials) ---
+    /// The CWT carries no claim 169.
+    #[error("the CWT carries no claim 169")]
+    Claim169Missing,
+    /// A Claim 169 field has the wrong CBOR type or an impossible value.
+    #[error("claim 169 field {field}: {reason}")]
+    Claim169BadField {
+        /// The field, by its JSON name (e.g. `gender`, `face[0].data`).
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The credential is encrypted (COSE_Encrypt0) and no decryption key was supplied.
+    #[error("the Claim 169 credential is encrypted and no decryption key was given")]
+    Claim169Encrypted,
+    /// The COSE_Sign1 carries an empty signature: the credential was never signed.
+    #[error("the Claim 169 credential is not signed")]
+    Claim169Unsigned,
 }
 
 impl Error {
@@ -196,6 +215,11 @@ impl Error {
             Error::X509Constraint(_) => "x509.constraint",
             Error::Http(_) => "http.failed",
             Error::Untrusted(_) => "trust.untrusted",
+            // claim169
+            Error::Claim169Missing => "claim169.missing_169",
+            Error::Claim169BadField { .. } => "claim169.bad_field",
+            Error::Claim169Encrypted => "claim169.needs_decryption_key",
+            Error::Claim169Unsigned => "claim169.unsigned",
         }
     }
 
@@ -263,6 +287,14 @@ mod tests {
             Error::X509Constraint(String::new()),
             Error::Http(String::new()),
             Error::Untrusted(String::new()),
+            // claim169
+            Error::Claim169Missing,
+            Error::Claim169BadField {
+                field: String::new(),
+                reason: String::new(),
+            },
+            Error::Claim169Encrypted,
+            Error::Claim169Unsigned,
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));
