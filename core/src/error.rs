@@ -170,6 +170,27 @@ pub enum Error {
     /// The COSE_Sign1 carries an empty signature: the credential was never signed.
     #[error("the Claim 169 credential is not signed")]
     Claim169Unsigned,
+    // --- pixelpass ---
+    /// Text that JavaScript's `JSON.parse` accepts but that inkan cannot turn into the same CBOR
+    /// as PixelPass does (nesting beyond 128 levels, a number beyond the double range, a lone
+    /// UTF-16 surrogate): refused rather than silently encoded differently.
+    #[error("JSON not representable as PixelPass does it: {0}")]
+    PixelpassUnsupportedJson(String),
+    /// A PixelPass payload that is neither convertible CBOR nor UTF-8 text.
+    #[error("PixelPass payload is not UTF-8 text")]
+    PixelpassNotUtf8,
+    /// Decoded CBOR holding an item PixelPass's JSON output cannot be reproduced for (a tag).
+    #[error("unsupported CBOR in a PixelPass payload: {0}")]
+    PixelpassUnsupportedCbor(String),
+    /// The PixelPass text does not start with the expected header.
+    #[error("PixelPass data does not start with the header {0:?}")]
+    PixelpassMissingHeader(String),
+    /// A key mapper that cannot be reversed (two keys share a short key) or has an empty key.
+    #[error("invalid PixelPass key mapper: {0}")]
+    PixelpassBadMapper(String),
+    /// Mapped CBOR that is not a map, or has keys that are neither text nor integers.
+    #[error("invalid PixelPass mapped data: {0}")]
+    PixelpassBadMappedData(String),
 }
 
 impl Error {
@@ -220,6 +241,13 @@ impl Error {
             Error::Claim169BadField { .. } => "claim169.bad_field",
             Error::Claim169Encrypted => "claim169.needs_decryption_key",
             Error::Claim169Unsigned => "claim169.unsigned",
+            // pixelpass
+            Error::PixelpassUnsupportedJson(_) => "pixelpass.unsupported_json",
+            Error::PixelpassNotUtf8 => "pixelpass.not_utf8",
+            Error::PixelpassUnsupportedCbor(_) => "pixelpass.unsupported_cbor",
+            Error::PixelpassMissingHeader(_) => "pixelpass.missing_header",
+            Error::PixelpassBadMapper(_) => "pixelpass.bad_mapper",
+            Error::PixelpassBadMappedData(_) => "pixelpass.bad_mapped_data",
         }
     }
 
@@ -295,6 +323,13 @@ mod tests {
             },
             Error::Claim169Encrypted,
             Error::Claim169Unsigned,
+            // pixelpass
+            Error::PixelpassUnsupportedJson(String::new()),
+            Error::PixelpassNotUtf8,
+            Error::PixelpassUnsupportedCbor(String::new()),
+            Error::PixelpassMissingHeader(String::new()),
+            Error::PixelpassBadMapper(String::new()),
+            Error::PixelpassBadMappedData(String::new()),
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));

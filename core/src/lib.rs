@@ -25,6 +25,7 @@ pub mod encoding;
 pub mod error;
 pub mod http;
 pub mod jose;
+pub mod pixelpass;
 pub mod trust;
 pub mod x509;
 

@@ -2,10 +2,13 @@
 //!
 //! Vector files live under `vectors/` (each set with its README and licence); independent
 //! implementations (Python oracles, pinned in `interop/requirements.txt`) run from the virtual
-//! environment that `scripts/setup-interop` creates.
+//! environment that `scripts/setup-interop` creates; JavaScript ones (npm packages, pinned by
+//! `interop/node/package-lock.json`) run under Node from `interop/node/node_modules`, which the
+//! same script installs with `npm ci`.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// The folder holding the vector sets.
 ///
@@ -76,6 +79,52 @@ pub fn run_oracle(script: &str, args: &[&str]) -> String {
     if !out.status.success() {
         panic!(
             "oracle {script} {args:?} failed: {}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs `interop/node/<script>` under Node with `args`, writes `stdin` to it and returns its
+/// stdout.
+///
+/// The packages it needs come from `interop/node/node_modules` (`npm ci` in
+/// `scripts/setup-interop`). `INKAN_INTEROP_NODE` overrides the `node` found on `PATH`. Panics
+/// with the oracle's stderr when it fails: like [`run_oracle`], never skipped.
+///
+/// ```
+/// let request = r#"[{"data": "hello", "header": ""}]"#;
+/// let out = inkan_test_vectors::run_node_oracle("pixelpass_oracle.js", &["encode"], request);
+/// assert_eq!(out, r#"["NCFKVPV0QSIP600GP5L0"]"#);
+/// ```
+pub fn run_node_oracle(script: &str, args: &[&str], stdin: &str) -> String {
+    let node = std::env::var_os("INKAN_INTEROP_NODE").unwrap_or_else(|| "node".into());
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop/node");
+    if !dir.join("node_modules").is_dir() {
+        panic!(
+            "{}/node_modules is missing; run scripts/setup-interop",
+            dir.display()
+        );
+    }
+    let mut child = Command::new(&node)
+        .current_dir(&dir)
+        .arg(script)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {} ({e})", node.to_string_lossy()));
+    let mut input = child.stdin.take().expect("stdin is piped");
+    // Written from a thread so a large answer cannot deadlock against a large request.
+    let request = stdin.to_owned();
+    let writer = std::thread::spawn(move || input.write_all(request.as_bytes()));
+    let out = child.wait_with_output().expect("node oracle runs");
+    writer.join().expect("writer thread").expect("request written");
+    if !out.status.success() {
+        panic!(
+            "node oracle {script} {args:?} failed: {}\n{}",
             out.status,
             String::from_utf8_lossy(&out.stderr)
         );

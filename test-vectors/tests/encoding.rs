@@ -131,6 +131,8 @@ fn interop_with_reference_zlib() {
             "level {level}"
         );
         let ours = zlib_compress(&data, level);
+        // Not just compatible: the very bytes zlib writes (PixelPass needs them).
+        assert_eq!(ours, theirs, "level {level}");
         let back = run_oracle("encoding_oracle.py", &["zlib-decompress", &hex::encode(&ours)]);
         assert_eq!(hex::decode(back.trim()).unwrap(), data, "level {level}");
     }
