@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use inkan_core::crypto::{Jwk, PublicKey};
+use inkan_core::crypto::{Jwk, PublicKey, SoftwareKey};
 use zeroize::Zeroizing;
 
 /// Largest input file (or stdin) read, in bytes; the verifier's policy caps it again.
@@ -145,12 +145,36 @@ pub fn read_symmetric_key(path: &str) -> Result<Zeroizing<Vec<u8>>, Failure> {
     Ok(key)
 }
 
+/// A private key (JWK or PEM) to sign with.
+pub fn read_signing_key(path: &str) -> Result<SoftwareKey, Failure> {
+    let text = Zeroizing::new(read_text(path)?);
+    let text = text.trim();
+    if text.starts_with('{') {
+        Ok(SoftwareKey::from_jwk(&Jwk::from_json(text)?)?)
+    } else {
+        Ok(SoftwareKey::from_pem(text)?)
+    }
+}
+
+/// Writes a new file; never overwrites.
+pub fn write_new(path: &Path, content: &[u8]) -> Result<(), Failure> {
+    write_file(path, content, 0o644)
+}
+
 /// Writes a new file readable by its owner only; never overwrites.
 pub fn write_secret(path: &Path, content: &[u8]) -> Result<(), Failure> {
+    write_file(path, content, 0o600)
+}
+
+fn write_file(
+    path: &Path,
+    content: &[u8],
+    #[cfg_attr(not(unix), allow(unused_variables))] mode: u32,
+) -> Result<(), Failure> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
     let shown = path.display().to_string();
     let mut file = options.open(path).map_err(|e| unreadable(&shown, e))?;
     file.write_all(content).map_err(|e| unreadable(&shown, e))

@@ -4,6 +4,7 @@
 //! valid / ok, 1 = checked and invalid, 2 = bad usage or unreadable input. Inputs are a path
 //! or `-` for stdin.
 
+mod claim169;
 mod io;
 mod keygen;
 mod verify;
@@ -33,6 +34,9 @@ enum Command {
     /// Verify a credential (or an image of its QR code): the report on stdout; exit 0 if valid,
     /// 1 if invalid, 2 if the input cannot be read.
     Verify(verify::VerifyArgs),
+    /// MOSIP Claim 169 QR text: encode identity data, decode and verify.
+    #[command(subcommand)]
+    Claim169(claim169::Claim169Command),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Keygen(args) => keygen::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Claim169(command) => claim169::run(command),
     };
     match result {
         Ok(output) => output.emit(cli.pretty),

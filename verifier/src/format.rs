@@ -162,8 +162,9 @@ impl<'a> Context<'a> {
 
 /// The formats a verifier knows, in detection order.
 ///
-/// The verifier asks every accepted format for its [`Confidence`] and dispatches to the most
-/// confident; ties go to the format registered first.
+/// The verifier asks the formats in order for their [`Confidence`] and dispatches to the most
+/// confident; ties go to the format registered first, and the first to be
+/// [`CERTAIN`](Confidence::CERTAIN) ends the search.
 ///
 /// ```
 /// use inkan_verifier::FormatRegistry;
@@ -182,7 +183,12 @@ impl FormatRegistry {
 
     /// Every format built into this crate, in detection order.
     pub fn builtin() -> Self {
-        Self::empty()
+        use crate::formats::{claim169::Claim169, pixelpass::PixelPass};
+        let mut registry = Self::empty();
+        registry
+            .register(Arc::new(Claim169))
+            .register(Arc::new(PixelPass));
+        registry
     }
 
     /// Adds `format` after those already registered; a format with the same identifier is
@@ -218,6 +224,10 @@ impl FormatRegistry {
             let confidence = format.detect(input);
             if confidence.is_match() && best.is_none_or(|(b, _)| confidence > b) {
                 best = Some((confidence, format.as_ref()));
+            }
+            // Nothing can beat certainty, and later formats may be costly to ask.
+            if confidence == Confidence::CERTAIN {
+                break;
             }
         }
         let Some((_, format)) = best else {

@@ -28,6 +28,7 @@
 
 mod error;
 mod format;
+pub mod formats;
 mod policy;
 mod report;
 mod request;

@@ -142,6 +142,7 @@ fn verifier(key: &SoftwareKey, policy: Policy) -> Verifier {
         .issuer_key("gov", Some("k1"), key.public_key().clone())
         .build();
     Verifier::builder(Arc::new(trust), policy, Arc::new(FixedClock::at_unix(NOW)))
+        .formats(FormatRegistry::empty())
         .format(Arc::new(Weak::default()))
         .format(Arc::new(TestSig))
         .format(Arc::new(Wrap))
