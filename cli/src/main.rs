@@ -1,0 +1,56 @@
+//! `inkan`: the command-line face of inkan (DESIGN.md §4).
+//!
+//! Machine-readable JSON on stdout (`--pretty` for people), diagnostics on stderr; exit 0 =
+//! valid / ok, 1 = checked and invalid, 2 = bad usage or unreadable input. Inputs are a path
+//! or `-` for stdin.
+
+mod claim169;
+mod io;
+mod keygen;
+mod verify;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::io::{Failure, Output};
+
+/// inkan: national digital identity credentials — keys, verification, QR codes.
+#[derive(Debug, Parser)]
+#[command(name = "inkan", version, about, propagate_version = true)]
+struct Cli {
+    /// Indent the JSON written to stdout.
+    #[arg(long, global = true)]
+    pretty: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate a signing key: the private key goes to --out (or stdout without it), the public
+    /// JWK to stdout.
+    Keygen(keygen::KeygenArgs),
+    /// Verify a credential (or an image of its QR code): the report on stdout; exit 0 if valid,
+    /// 1 if invalid, 2 if the input cannot be read.
+    Verify(verify::VerifyArgs),
+    /// MOSIP Claim 169 QR text: encode identity data, decode and verify.
+    #[command(subcommand)]
+    Claim169(claim169::Claim169Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Keygen(args) => keygen::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Claim169(command) => claim169::run(command),
+    };
+    match result {
+        Ok(output) => output.emit(cli.pretty),
+        Err(failure) => failure.emit(cli.pretty),
+    }
+}
+
+/// Outcome of one subcommand: what to print and how to exit.
+type CmdResult = Result<Output, Failure>;
