@@ -24,6 +24,7 @@ pub mod encoding;
 pub mod error;
 pub mod http;
 pub mod jose;
+pub mod qr;
 pub mod trust;
 pub mod x509;
 
