@@ -62,6 +62,35 @@ impl Gray {
         Gray { w, h, px }
     }
 
+    /// Paints a convex quadrilateral (grown by a tenth around its centre) white.
+    pub fn paint_white(&mut self, quad: &[(f64, f64); 4]) {
+        let cx = quad.iter().map(|p| p.0).sum::<f64>() / 4.0;
+        let cy = quad.iter().map(|p| p.1).sum::<f64>() / 4.0;
+        let q = quad.map(|(x, y)| (cx + (x - cx) * 1.1, cy + (y - cy) * 1.1));
+        let clamp = |v: f64, max: usize| (v.max(0.0) as usize).min(max);
+        let (x0, x1) = q
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+        let (y0, y1) = q
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+        for y in clamp(y0, self.h)..clamp(y1.ceil(), self.h) {
+            for x in clamp(x0, self.w)..clamp(x1.ceil(), self.w) {
+                let (px, py) = (x as f64 + 0.5, y as f64 + 0.5);
+                let side = |i: usize| {
+                    let (a, b) = (q[i], q[(i + 1) % 4]);
+                    (b.0 - a.0) * (py - a.1) - (b.1 - a.1) * (px - a.0)
+                };
+                let signs = [side(0), side(1), side(2), side(3)];
+                if signs.iter().all(|&s| s >= 0.0) || signs.iter().all(|&s| s <= 0.0) {
+                    if let Some(p) = self.px.get_mut(y * self.w + x) {
+                        *p = 255;
+                    }
+                }
+            }
+        }
+    }
+
     /// Light for dark: reads codes printed light-on-dark (screens in dark mode).
     pub fn inverted(&self) -> Gray {
         Gray {

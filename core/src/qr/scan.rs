@@ -30,7 +30,7 @@ impl Default for ScanOptions {
         ScanOptions {
             max_pixels: DEFAULT_MAX_PIXELS,
             max_side: DEFAULT_MAX_SIDE,
-            max_attempts: 10,
+            max_attempts: 16,
         }
     }
 }
@@ -149,10 +149,11 @@ pub fn scan_image(bytes: &[u8], options: &ScanOptions) -> Result<Vec<Decoded>> {
 
 /// Returns every QR code found in a greyscale frame, or [`Error::QrNotFound`].
 ///
-/// Passes, in order, until every detected code is read or `max_attempts` is spent: rqrr's own
-/// row-average threshold on the image (big images first shrunk to ≤ 1,600 px a side); Otsu's
-/// global threshold; a local-mean threshold; each of the three on the inverted image; a
-/// smoothed copy; and finally full resolution (if shrunk) or ×2 (if small).
+/// Makes detector passes until every code it detects is read (after at least two passes) or
+/// `max_attempts` is spent. Big images are first shrunk to at most 1,600 px a side; then rqrr's
+/// own row-average threshold, Otsu's global threshold (plain and smoothed), a local-mean
+/// threshold, the inverted image (codes shown light on dark), a halved copy (heavy noise), and
+/// finally full resolution (if shrunk) or ×2 (if small).
 ///
 /// ```
 /// use inkan_core::qr::{EcLevel, LumaFrame, QrCode, ScanOptions, Style, scan_luma};
@@ -177,72 +178,201 @@ const WORKING_SIDE: usize = 1600;
 /// Images whose longer side is below this get a ×2 pass (codes of 1–2 px a module).
 const SMALL_SIDE: usize = 600;
 
-/// One detector pass: which image, thresholded how.
+/// Which copy of the image a pass looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pass {
-    Native,
-    Otsu,
-    LocalMean,
-    InvertedNative,
-    InvertedOtsu,
-    InvertedLocalMean,
+enum Source {
+    /// The image (shrunk if large).
+    Work,
+    /// Light for dark.
+    Inverted,
+    /// 3 × 3 mean: against sensor noise.
     Smoothed,
+    /// Inverted, then smoothed.
+    InvertedSmoothed,
+    /// Shrunk by 2 more: against heavy noise and JPEG blocking.
+    Halved,
+    /// Full resolution if the work copy was shrunk, else ×2 if small (tiny modules).
     Resized,
 }
 
-const PASSES: [Pass; 8] = [
-    Pass::Native,
-    Pass::Otsu,
-    Pass::LocalMean,
-    Pass::InvertedNative,
-    Pass::InvertedOtsu,
-    Pass::InvertedLocalMean,
-    Pass::Smoothed,
-    Pass::Resized,
+/// How a pass turns grey into black and white.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Threshold {
+    /// rqrr's own running row average.
+    Native,
+    /// Otsu's global threshold.
+    Otsu,
+    /// Mean of a local window.
+    LocalMean,
+}
+
+/// The passes, best value first: measured on the distorted-photo corpus of
+/// `test-vectors/tests/qr.rs`, whose output prints what each one adds.
+const PASSES: [(Source, Threshold); 14] = [
+    (Source::Work, Threshold::Native),
+    (Source::Work, Threshold::Otsu),
+    (Source::Smoothed, Threshold::Otsu),
+    (Source::Work, Threshold::LocalMean),
+    (Source::Inverted, Threshold::Otsu),
+    (Source::Inverted, Threshold::Native),
+    (Source::Smoothed, Threshold::LocalMean),
+    (Source::Inverted, Threshold::LocalMean),
+    (Source::Halved, Threshold::Otsu),
+    (Source::Smoothed, Threshold::Native),
+    (Source::InvertedSmoothed, Threshold::Otsu),
+    (Source::Resized, Threshold::Native),
+    (Source::Halved, Threshold::Native),
+    (Source::InvertedSmoothed, Threshold::LocalMean),
 ];
 
-fn scan_gray(full: &Gray, options: &ScanOptions) -> Result<Vec<Decoded>> {
-    let factor = full.w.max(full.h).div_ceil(WORKING_SIDE).max(1);
-    let work = if factor > 1 {
-        full.downscale(factor)
-    } else {
-        full.clone()
-    };
-    let mut inverted: Option<Gray> = None;
-    let mut found: Vec<Decoded> = Vec::new();
-    for pass in PASSES.iter().take(usize::from(options.max_attempts)) {
-        let (image, scale) = match pass {
-            Pass::Resized if factor > 1 => (Prepared::Native(full.clone()), 1.0),
-            Pass::Resized if work.w.max(work.h) < SMALL_SIDE => (Prepared::Native(work.upscale2()), 0.5),
-            Pass::Resized => continue,
-            Pass::Smoothed => (Prepared::Native(work.smoothed()), factor as f64),
-            _ => {
-                let source = if matches!(
-                    pass,
-                    Pass::InvertedNative | Pass::InvertedOtsu | Pass::InvertedLocalMean
-                ) {
-                    inverted.get_or_insert_with(|| work.inverted())
-                } else {
-                    &work
-                };
-                (prepare(*pass, source), factor as f64)
-            }
+/// Passes always made, even when the first reads everything it detects: a second code that
+/// rqrr's own threshold misses entirely is often found by Otsu's.
+const MIN_PASSES: usize = 2;
+
+/// The copies of the image the passes look at, each made once, on first use.
+struct Sources<'a> {
+    full: &'a Gray,
+    factor: usize,
+    made: Vec<(Source, Gray)>,
+}
+
+impl<'a> Sources<'a> {
+    fn new(full: &'a Gray) -> Self {
+        let factor = full.w.max(full.h).div_ceil(WORKING_SIDE).max(1);
+        let work = if factor > 1 {
+            full.downscale(factor)
+        } else {
+            full.clone()
         };
-        let outcome = detect(image, scale);
-        for code in outcome.read {
-            if !found.iter().any(|f| same_code(f, &code)) {
-                found.push(code);
-            }
+        Sources {
+            full,
+            factor,
+            made: vec![(Source::Work, work)],
         }
-        if !found.is_empty() && outcome.unread == 0 {
+    }
+
+    /// The copy and its scale back to the caller's pixels; `None` when it is not worth a pass.
+    fn get(&mut self, source: Source) -> Option<(&Gray, f64)> {
+        let scale = match source {
+            Source::Halved => self.factor as f64 * 2.0,
+            Source::Resized if self.factor > 1 => 1.0,
+            Source::Resized => 0.5,
+            _ => self.factor as f64,
+        };
+        if !self.made.iter().any(|(s, _)| *s == source) {
+            let image = self.make(source)?;
+            self.made.push((source, image));
+        }
+        self.made
+            .iter()
+            .find(|(s, _)| *s == source)
+            .map(|(_, g)| (g, scale))
+    }
+
+    fn make(&mut self, source: Source) -> Option<Gray> {
+        let work = &self.made.first()?.1;
+        Some(match source {
+            Source::Work => work.clone(),
+            Source::Inverted => work.inverted(),
+            Source::Smoothed => work.smoothed(),
+            Source::InvertedSmoothed => work.inverted().smoothed(),
+            Source::Halved if work.w.min(work.h) >= 2 * SMALL_SIDE / 3 => work.downscale(2),
+            Source::Resized if self.factor > 1 => self.full.clone(),
+            Source::Resized if work.w.max(work.h) < SMALL_SIDE => work.upscale2(),
+            Source::Halved | Source::Resized => return None,
+        })
+    }
+}
+
+fn scan_gray(full: &Gray, options: &ScanOptions) -> Result<Vec<Decoded>> {
+    let mut sources = Sources::new(full);
+    let mut found: Vec<Decoded> = Vec::new();
+    let mut budget = usize::from(options.max_attempts);
+    for (i, &(source, threshold)) in PASSES.iter().enumerate() {
+        if budget == 0 {
+            break;
+        }
+        let Some((image, scale)) = sources.get(source) else {
+            continue;
+        };
+        budget -= 1;
+        let outcome = detect(prepare(threshold, image), scale);
+        merge(&mut found, outcome.read);
+        if i + 1 >= MIN_PASSES && !found.is_empty() && outcome.unread == 0 {
             break;
         }
     }
+    find_more(&mut sources, &mut found, budget);
     if found.is_empty() {
         Err(Error::QrNotFound)
     } else {
         Ok(found)
     }
+}
+
+fn merge(found: &mut Vec<Decoded>, read: Vec<Decoded>) -> usize {
+    let before = found.len();
+    for code in read {
+        if !found.iter().any(|f| same_code(f, &code)) {
+            found.push(code);
+        }
+    }
+    found.len() - before
+}
+
+/// Looks for further codes with those already read painted over: their finder patterns no
+/// longer pair up with the next code's, which is how a second code gets missed.
+fn find_more(sources: &mut Sources<'_>, found: &mut Vec<Decoded>, mut budget: usize) {
+    let Some((work, scale)) = sources.get(Source::Work) else {
+        return;
+    };
+    let mut masked = work.clone();
+    let area = (masked.w * masked.h) as f64;
+    while budget > 0 && !found.is_empty() {
+        let covered: f64 = found
+            .iter()
+            .map(|d| quad_area(&d.corners) / (scale * scale))
+            .sum();
+        if covered > area / 2.0 {
+            return;
+        }
+        for code in found.iter() {
+            masked.paint_white(
+                &code
+                    .corners
+                    .map(|p| (f64::from(p.x) / scale, f64::from(p.y) / scale)),
+            );
+        }
+        let smoothed = masked.smoothed();
+        let mut added = 0;
+        for (image, threshold) in [
+            (&masked, Threshold::Native),
+            (&masked, Threshold::Otsu),
+            (&masked, Threshold::LocalMean),
+            (&smoothed, Threshold::Otsu),
+            (&smoothed, Threshold::LocalMean),
+        ] {
+            if budget == 0 || added > 0 {
+                break;
+            }
+            budget -= 1;
+            added = merge(found, detect(prepare(threshold, image), scale).read);
+        }
+        if added == 0 {
+            return;
+        }
+    }
+}
+
+/// Area of a quadrilateral (shoelace formula).
+fn quad_area(corners: &[Point; 4]) -> f64 {
+    let twice: i64 = (0..4)
+        .map(|i| {
+            let (a, b) = (corners[i], corners[(i + 1) % 4]);
+            i64::from(a.x) * i64::from(b.y) - i64::from(b.x) * i64::from(a.y)
+        })
+        .sum();
+    twice.abs() as f64 / 2.0
 }
 
 /// An image ready for rqrr: greyscale it thresholds itself, or a bitmap thresholded here.
@@ -251,11 +381,11 @@ enum Prepared {
     Bits(Bitmap),
 }
 
-fn prepare(pass: Pass, source: &Gray) -> Prepared {
-    match pass {
-        Pass::Otsu | Pass::InvertedOtsu => Prepared::Bits(source.otsu()),
-        Pass::LocalMean | Pass::InvertedLocalMean => Prepared::Bits(source.local_mean()),
-        _ => Prepared::Native(source.clone()),
+fn prepare(threshold: Threshold, source: &Gray) -> Prepared {
+    match threshold {
+        Threshold::Native => Prepared::Native(source.clone()),
+        Threshold::Otsu => Prepared::Bits(source.otsu()),
+        Threshold::LocalMean => Prepared::Bits(source.local_mean()),
     }
 }
 
