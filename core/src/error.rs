@@ -191,6 +191,40 @@ pub enum Error {
     /// Mapped CBOR that is not a map, or has keys that are neither text nor integers.
     #[error("invalid PixelPass mapped data: {0}")]
     PixelpassBadMappedData(String),
+    // --- qr (QR images: render and scan) ---
+    /// The data does not fit a version-40 QR code at the chosen error-correction level.
+    #[error(
+        "data does not fit a QR code at level {level}: {over} bytes too many \
+         (at most {capacity} bytes of it fit at level {level}, {capacity_l} at level L)"
+    )]
+    QrTooLarge {
+        /// The error-correction level asked for (`L`, `M`, `Q` or `H`).
+        level: char,
+        /// How many bytes of the input must go.
+        over: usize,
+        /// The largest prefix of the input, in bytes, that fits at `level`.
+        capacity: usize,
+        /// The same at level L, the largest any QR code holds.
+        capacity_l: usize,
+    },
+    /// No QR code could be read in the image.
+    #[error("no readable QR code in the image")]
+    QrNotFound,
+    /// Image bytes that are not a decodable PNG/JPEG, or a pixel buffer whose geometry is wrong.
+    #[error("malformed image: {0}")]
+    ImageMalformed(String),
+    /// An image (declared in its header, or to be rendered) larger than the configured cap.
+    #[error("image of {width}x{height} pixels exceeds the cap of {max_pixels} pixels / {max_side} per side")]
+    ImageTooLarge {
+        /// Width in pixels.
+        width: u64,
+        /// Height in pixels.
+        height: u64,
+        /// The cap on width × height.
+        max_pixels: u64,
+        /// The cap on either side.
+        max_side: u64,
+    },
 }
 
 impl Error {
@@ -248,6 +282,11 @@ impl Error {
             Error::PixelpassMissingHeader(_) => "pixelpass.missing_header",
             Error::PixelpassBadMapper(_) => "pixelpass.bad_mapper",
             Error::PixelpassBadMappedData(_) => "pixelpass.bad_mapped_data",
+            // qr
+            Error::QrTooLarge { .. } => "qr.too_large",
+            Error::QrNotFound => "qr.not_found",
+            Error::ImageMalformed(_) => "image.malformed",
+            Error::ImageTooLarge { .. } => "image.too_large",
         }
     }
 
@@ -330,6 +369,21 @@ mod tests {
             Error::PixelpassMissingHeader(String::new()),
             Error::PixelpassBadMapper(String::new()),
             Error::PixelpassBadMappedData(String::new()),
+            // qr
+            Error::QrTooLarge {
+                level: 'L',
+                over: 0,
+                capacity: 0,
+                capacity_l: 0,
+            },
+            Error::QrNotFound,
+            Error::ImageMalformed(String::new()),
+            Error::ImageTooLarge {
+                width: 0,
+                height: 0,
+                max_pixels: 0,
+                max_side: 0,
+            },
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));

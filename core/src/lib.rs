@@ -26,6 +26,7 @@ pub mod error;
 pub mod http;
 pub mod jose;
 pub mod pixelpass;
+pub mod qr;
 pub mod trust;
 pub mod x509;
 
