@@ -15,7 +15,8 @@ pub const EXIT_INVALID: u8 = 1;
 /// Exit status for bad usage or unreadable input.
 pub const EXIT_USAGE: u8 = 2;
 
-/// What a successful subcommand prints: JSON on stdout, and the exit status (0 or 1).
+/// What a successful subcommand prints: JSON on stdout (unless it printed something else
+/// itself, like `qr render` for a terminal), and the exit status (0 or 1).
 #[derive(Debug)]
 pub struct Output {
     pub json: serde_json::Value,
@@ -27,8 +28,15 @@ impl Output {
         Self { json, status: 0 }
     }
 
+    /// Success, with stdout already written.
+    pub fn silent() -> Self {
+        Self::ok(serde_json::Value::Null)
+    }
+
     pub fn emit(&self, pretty: bool) -> ExitCode {
-        print_json(&self.json, pretty);
+        if !self.json.is_null() {
+            print_json(&self.json, pretty);
+        }
         ExitCode::from(self.status)
     }
 }

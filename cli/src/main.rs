@@ -7,6 +7,7 @@
 mod claim169;
 mod io;
 mod keygen;
+mod qr;
 mod verify;
 
 use std::process::ExitCode;
@@ -37,6 +38,9 @@ enum Command {
     /// MOSIP Claim 169 QR text: encode identity data, decode and verify.
     #[command(subcommand)]
     Claim169(claim169::Claim169Command),
+    /// QR codes: render a payload, scan images.
+    #[command(subcommand)]
+    Qr(qr::QrCommand),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
         Command::Keygen(args) => keygen::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Claim169(command) => claim169::run(command),
+        Command::Qr(command) => qr::run(command),
     };
     match result {
         Ok(output) => output.emit(cli.pretty),

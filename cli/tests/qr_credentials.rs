@@ -1,5 +1,4 @@
-//! End to end through the binary: keygen → claim169 encode → verify (QR image rendering and
-//! scanning join when core's `qr` module lands; see branch `verifier-phase2`).
+//! End to end through the binary: keygen → claim169 encode → qr render → verify the image.
 
 // Test helpers outside #[test] functions: a failed unwrap here is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -95,6 +94,14 @@ impl Fixture {
         assert_eq!(json(&out)["qr_text"], std::fs::read_to_string(&qr_text).unwrap());
         Fixture { dir, public, qr_text }
     }
+
+    fn render(&self, text_file: &Path, name: &str) -> PathBuf {
+        let png = self.path(name);
+        let out = inkan(&["qr", "render", s(text_file), "--out", s(&png)]);
+        assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(json(&out)["version"].as_u64().unwrap() >= 1);
+        png
+    }
 }
 
 /// Changes one byte of the signed payload ("Janardhan BS" → "Janardhan BZ") and re-packs it.
@@ -106,11 +113,12 @@ fn tamper(text: &str) -> String {
 }
 
 #[test]
-fn valid_tampered_garbage() {
+fn image_valid_tampered_garbage() {
     let f = Fixture::new("EdDSA", "issuer.jwk");
+    let image = f.render(&f.qr_text, "qr.png");
     let out = inkan(&[
         "verify",
-        s(&f.qr_text),
+        s(&image),
         "--trust",
         s(&f.public),
         "--at",
@@ -120,16 +128,17 @@ fn valid_tampered_garbage() {
     let report = json(&out);
     assert_eq!(report["verdict"], "valid");
     assert_eq!(report["format"], "claim169");
-    assert_eq!(report["source"]["kind"], "direct");
+    assert_eq!(report["source"]["kind"], "qr_image");
     assert_eq!(report["issuer"], "https://id.example.gov");
     assert_eq!(report["claims"]["fullName"], "Janardhan BS");
     assert_eq!(check(&report, "signature")["outcome"], "passed");
 
     let tampered = f.path("tampered.txt");
     std::fs::write(&tampered, tamper(&std::fs::read_to_string(&f.qr_text).unwrap())).unwrap();
+    let tampered_png = f.render(&tampered, "tampered.png");
     let out = inkan(&[
         "verify",
-        s(&tampered),
+        s(&tampered_png),
         "--trust",
         s(&f.public),
         "--at",
@@ -145,7 +154,7 @@ fn valid_tampered_garbage() {
     std::fs::write(&garbage, b"\x89PNG\r\n\x1a\nthis is not really a PNG").unwrap();
     assert_exit_2(
         &inkan(&["verify", s(&garbage), "--trust", s(&f.public)]),
-        "verifier.unknown_format",
+        "image.malformed",
     );
     let words = f.path("words.txt");
     std::fs::write(&words, "no credential here").unwrap();
@@ -256,4 +265,37 @@ fn encode_refuses_bad_input() {
         &inkan(&["claim169", "decode", s(&pixel)]),
         "verifier.format_not_accepted",
     );
+}
+
+#[test]
+fn qr_render_formats_and_scan() {
+    let f = Fixture::new("EdDSA", "issuer.jwk");
+    let svg = f.path("qr.svg");
+    let out = inkan(&["qr", "render", s(&f.qr_text), "--out", s(&svg), "--ec", "q"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(json(&out)["ec_level"], "Q");
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
+    let out = inkan(&["qr", "render", s(&f.qr_text)]);
+    assert_eq!(code(&out), 0);
+    assert!(String::from_utf8_lossy(&out.stdout).contains('█'));
+    assert_exit_2(
+        &inkan(&["qr", "render", s(&f.qr_text), "--format", "png"]),
+        "cli.bad_argument",
+    );
+    let big = f.path("big.bin");
+    std::fs::write(&big, vec![b'x'; 4000]).unwrap();
+    let out = inkan(&["qr", "render", s(&big), "--out", s(&f.path("big.png"))]);
+    assert_exit_2(&out, "qr.too_large");
+
+    let png = f.render(&f.qr_text, "qr.png");
+    let out = inkan(&["qr", "scan", s(&png), s(&png)]);
+    assert_eq!(code(&out), 0);
+    let scans = json(&out);
+    assert_eq!(scans.as_array().unwrap().len(), 2);
+    assert_eq!(
+        scans[0]["codes"][0]["text"],
+        std::fs::read_to_string(&f.qr_text).unwrap()
+    );
+    assert_exit_2(&inkan(&["qr", "scan", s(&f.qr_text)]), "image.malformed");
+    assert_eq!(code(&inkan(&["qr", "scan"])), 2);
 }

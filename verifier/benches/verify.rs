@@ -1,5 +1,6 @@
 //! The verifier's entry point on a signed Claim 169 (detection, decoding, trust lookup, every
-//! check, the report) against the raw Ed25519 verify of the same signature.
+//! check, the report) against the raw Ed25519 verify of the same signature, and the same from a
+//! QR image.
 
 #![allow(missing_docs, clippy::expect_used, clippy::unwrap_used)]
 
@@ -13,6 +14,7 @@ use inkan_core::claim169::{self, EncodeOptions, IdentityData, ParseOptions};
 use inkan_core::clock::FixedClock;
 use inkan_core::cose::cwt::CwtClaims;
 use inkan_core::crypto::{Algorithm, SoftwareKey, Verifier as _};
+use inkan_core::qr::{EcLevel, QrCode, Style};
 use inkan_verifier::{JsonTrustStore, Policy, Verifier, VerifyRequest};
 
 fn bench(c: &mut Criterion) {
@@ -33,6 +35,10 @@ fn bench(c: &mut Criterion) {
         ..EncodeOptions::default()
     };
     let text = claim169::encode(&person, &meta, &key, &options).unwrap();
+    let png = QrCode::encode(&text, EcLevel::M)
+        .unwrap()
+        .to_png(Style::default())
+        .unwrap();
 
     let parsed = claim169::parse(&text, &ParseOptions::default()).unwrap();
     let sign1 = parsed.sign1().unwrap();
@@ -50,10 +56,19 @@ fn bench(c: &mut Criterion) {
     )
     .build();
     let text_request = VerifyRequest::text(text.clone());
+    let image_request = VerifyRequest::bytes(png);
     let verify_text = || {
         assert!(
             verifier
                 .verify(std::hint::black_box(&text_request))
+                .unwrap()
+                .is_valid()
+        )
+    };
+    let verify_image = || {
+        assert!(
+            verifier
+                .verify(std::hint::black_box(&image_request))
                 .unwrap()
                 .is_valid()
         )
@@ -65,9 +80,11 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("verifier/claim169");
     group.bench_function("raw_ed25519_verify", |b| b.iter(raw));
     group.bench_function("verify_text", |b| b.iter(verify_text));
+    group.bench_function("verify_qr_png", |b| b.iter(verify_image));
     group.finish();
     common::report_ratio("verifier claim169 text (EdDSA)", raw, verify_text);
     common::report_ratio("claim169 parse alone (EdDSA)", raw, parse_only);
+    common::report_ratio("verifier claim169 from a QR PNG (EdDSA)", raw, verify_image);
 }
 
 criterion_group!(benches, bench);

@@ -183,9 +183,10 @@ impl FormatRegistry {
 
     /// Every format built into this crate, in detection order.
     pub fn builtin() -> Self {
-        use crate::formats::{claim169::Claim169, pixelpass::PixelPass};
+        use crate::formats::{claim169::Claim169, pixelpass::PixelPass, qr_image::QrImage};
         let mut registry = Self::empty();
         registry
+            .register(Arc::new(QrImage))
             .register(Arc::new(Claim169))
             .register(Arc::new(PixelPass));
         registry

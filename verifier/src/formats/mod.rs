@@ -4,6 +4,7 @@
 
 pub mod claim169;
 pub mod pixelpass;
+pub mod qr_image;
 
 use std::io::Read;
 

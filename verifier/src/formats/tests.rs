@@ -8,6 +8,7 @@ use inkan_core::cose::EncAlgorithm;
 use inkan_core::cose::cwt::CwtClaims;
 use inkan_core::crypto::{Algorithm, SoftwareKey};
 use inkan_core::encoding::{InflateLimit, base45_decode, base45_encode, zlib_compress, zlib_decompress};
+use inkan_core::qr::{EcLevel, QrCode, Style};
 use inkan_core::trust::TrustStore;
 use serde_json::json;
 
@@ -63,10 +64,20 @@ fn failed_code(report: &Verification, id: &CheckId) -> String {
     }
 }
 
+fn png(text: &str) -> Vec<u8> {
+    QrCode::encode(text, EcLevel::M)
+        .unwrap()
+        .to_png(Style::default())
+        .unwrap()
+}
+
 #[test]
 fn builtin_registry_order() {
     let v = verifier(JsonTrustStore::empty(), Policy::default());
-    assert_eq!(v.formats().collect::<Vec<_>>(), ["claim169", "pixelpass"]);
+    assert_eq!(
+        v.formats().collect::<Vec<_>>(),
+        ["qr-image", "claim169", "pixelpass"]
+    );
 }
 
 #[test]
@@ -296,6 +307,37 @@ fn pixelpass_decodes_but_is_not_a_valid_credential() {
     let text = inkan_core::pixelpass::encode("hello", "").unwrap();
     let report = v.verify(&VerifyRequest::text(text)).unwrap();
     assert_eq!(report.claims(), &json!({"text": "hello"}));
+}
+
+#[test]
+fn qr_image_redispatches_its_content() {
+    let key = SoftwareKey::generate(Algorithm::EdDsa).unwrap();
+    let v = verifier(trust_for(&key), Policy::default());
+    let report = v
+        .verify(&VerifyRequest::bytes(png(&signed(&key, &kid_options()))))
+        .unwrap();
+    assert!(report.is_valid(), "{}", report.to_json());
+    assert_eq!(report.format(), "claim169");
+    assert_eq!(
+        report.source(),
+        &Source::QrImage {
+            code_index: 0,
+            codes_found: 1
+        }
+    );
+    let pixel = png(&inkan_core::pixelpass::encode("hi", "").unwrap());
+    assert_eq!(
+        v.verify(&VerifyRequest::bytes(pixel)).unwrap().format(),
+        "pixelpass"
+    );
+
+    // A code whose text no format knows, an image without a code, a broken image.
+    let err = v.verify(&VerifyRequest::bytes(png("just words"))).unwrap_err();
+    assert_eq!(err.code(), "verifier.unknown_format");
+    let mut truncated = png("x");
+    truncated.truncate(40);
+    let err = v.verify(&VerifyRequest::bytes(truncated)).unwrap_err();
+    assert_eq!(err.code(), "image.malformed");
 }
 
 #[test]
