@@ -220,12 +220,7 @@ impl Mac0 {
     /// # Ok::<(), inkan_core::Error>(())
     /// ```
     pub fn to_be_maced(&self, external_aad: &[u8], detached: Option<&[u8]>) -> Result<Vec<u8>> {
-        let payload = match (&self.msg.payload, detached) {
-            (Some(attached), None) => attached.as_slice(),
-            (None, Some(detached)) => detached,
-            (Some(_), Some(_)) => return Err(Error::CoseMalformed("the payload is attached".into())),
-            (None, None) => return Err(Error::CoseMalformed("the payload is detached".into())),
-        };
+        let payload = super::select_payload(self.msg.payload.as_deref(), detached)?;
         Ok(mac_structure_data(
             MacContext::CoseMac0,
             super::structure_protected(&self.msg.protected),

@@ -294,6 +294,16 @@ fn cose_error(err: coset::CoseError) -> Error {
     Error::CoseMalformed(err.to_string())
 }
 
+/// The payload a Sig/MAC_structure covers: the attached one, or the caller's when detached.
+fn select_payload<'a>(attached: Option<&'a [u8]>, detached: Option<&'a [u8]>) -> Result<&'a [u8]> {
+    match (attached, detached) {
+        (Some(attached), None) => Ok(attached),
+        (None, Some(detached)) => Ok(detached),
+        (Some(_), Some(_)) => Err(Error::CoseMalformed("the payload is attached".into())),
+        (None, None) => Err(Error::CoseMalformed("the payload is detached".into())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
