@@ -49,6 +49,30 @@ pub fn json_files(rel: &str) -> Vec<PathBuf> {
     files
 }
 
+/// Every `*.json` vector in a folder, parsed, with its file stem as the name; a folder with no
+/// vectors fails the test.
+///
+/// ```
+/// let cases = inkan_test_vectors::named_json("cose-wg-examples/sign1-tests");
+/// assert!(cases.iter().any(|(name, _)| name == "sign-pass-01"));
+/// ```
+pub fn named_json(rel: &str) -> Vec<(String, serde_json::Value)> {
+    let files = json_files(rel);
+    assert!(!files.is_empty(), "no vectors in {rel}");
+    files
+        .iter()
+        .map(|p| {
+            let name = p
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            let value = json(&format!("{rel}/{name}.json"));
+            (name, value)
+        })
+        .collect()
+}
+
 /// The Python interpreter of the interop virtual environment.
 ///
 /// `INKAN_INTEROP_PYTHON` overrides it; by default it is `.venv-interop/bin/python` at the

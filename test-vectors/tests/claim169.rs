@@ -15,21 +15,13 @@ use inkan_core::crypto::{Algorithm, Jwk, KeyType, PublicKey, PublicKeyData, Soft
 use inkan_core::encoding::{
     InflateLimit, b64url_encode, base45_decode, base45_encode, zlib_compress, zlib_decompress,
 };
-use inkan_test_vectors::{json, json_files, vectors_dir};
+use inkan_test_vectors::{json, named_json, vectors_dir};
 use serde_json::Value as Json;
 
 const SET: &str = "claim169";
 
 fn vectors(category: &str) -> Vec<(String, Json)> {
-    let files = json_files(&format!("{SET}/{category}"));
-    assert!(!files.is_empty());
-    files
-        .iter()
-        .map(|p| {
-            let name = p.file_stem().unwrap().to_str().unwrap().to_owned();
-            (name.clone(), json(&format!("{SET}/{category}/{name}.json")))
-        })
-        .collect()
+    named_json(&format!("{SET}/{category}"))
 }
 
 fn options_for(v: &Json) -> ParseOptions {

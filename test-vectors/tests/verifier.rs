@@ -6,22 +6,14 @@ use std::sync::Arc;
 
 use inkan_core::clock::FixedClock;
 use inkan_core::crypto::{KeyType, PublicKey, PublicKeyData};
-use inkan_test_vectors::{json, json_files, vectors_dir};
+use inkan_test_vectors::{named_json, vectors_dir};
 use inkan_verifier::{DecryptionKey, JsonTrustStore, Policy, Verification, Verifier, VerifyRequest};
 use serde_json::Value as Json;
 
 const SET: &str = "claim169";
 
 fn vectors(category: &str) -> Vec<(String, Json)> {
-    let files = json_files(&format!("{SET}/{category}"));
-    assert!(!files.is_empty());
-    files
-        .iter()
-        .map(|p| {
-            let name = p.file_stem().unwrap().to_str().unwrap().to_owned();
-            (name.clone(), json(&format!("{SET}/{category}/{name}.json")))
-        })
-        .collect()
+    named_json(&format!("{SET}/{category}"))
 }
 
 /// The vector's public key as a bare JWK trust file (trusted for any issuer), if it has one.
