@@ -225,6 +225,83 @@ pub enum Error {
         /// The cap on either side.
         max_side: u64,
     },
+    // --- status (IETF Token Status List) ---
+    /// A status list's `bits` is not 1, 2, 4 or 8.
+    #[error("status list bits must be 1, 2, 4 or 8, not {0}")]
+    StatusBadBits(u64),
+    /// A status index beyond the end of the list.
+    #[error("status index {index} is out of range (the list holds {len} entries)")]
+    StatusIndexOutOfRange {
+        /// The index asked for.
+        index: u64,
+        /// How many entries the list holds.
+        len: usize,
+    },
+    /// A status value that does not fit the list's bits.
+    #[error("status value {value} does not fit in {bits} bits")]
+    StatusBadValue {
+        /// The value.
+        value: u8,
+        /// The list's bits per entry.
+        bits: u8,
+    },
+    /// A status list, status list token or `status` claim with the wrong shape.
+    #[error("malformed status list: {0}")]
+    StatusMalformed(String),
+    /// A status list token whose `typ` is not `statuslist+jwt` / `application/statuslist+cwt`.
+    #[error("status list token has the wrong type: {0}")]
+    StatusWrongTyp(String),
+    /// The status list token's `sub` is not the `uri` the referenced token points at.
+    #[error("status list subject {sub:?} is not the referenced uri {uri:?}")]
+    StatusSubjectMismatch {
+        /// The list's `sub`.
+        sub: String,
+        /// The reference's `uri`.
+        uri: String,
+    },
+    /// The status list token is past its `exp`.
+    #[error("the status list expired at {exp}")]
+    StatusListExpired {
+        /// The list's `exp`, seconds since the epoch.
+        exp: i64,
+    },
+    /// The cached status list is older than its `ttl` allows.
+    #[error("the cached status list is {age} s old, beyond its ttl of {ttl} s")]
+    StatusListStale {
+        /// Seconds since it was fetched.
+        age: i64,
+        /// The list's `ttl`, in seconds.
+        ttl: i64,
+    },
+    /// A status list larger than the entry cap (declared or inflated: a zlib bomb guard).
+    #[error("status list exceeds the cap of {max_entries} entries")]
+    StatusListTooLarge {
+        /// The cap, in entries.
+        max_entries: usize,
+    },
+    /// The referenced token is revoked (status INVALID, 0x01).
+    #[error("the token is revoked (status list index {index})")]
+    StatusRevoked {
+        /// Its index in the list.
+        index: u64,
+    },
+    /// The referenced token is suspended (status SUSPENDED, 0x02).
+    #[error("the token is suspended (status list index {index})")]
+    StatusSuspended {
+        /// Its index in the list.
+        index: u64,
+    },
+    /// The referenced token has an application-specific status (neither VALID nor a known one).
+    #[error("the token has the application-specific status {value:#04x} (index {index})")]
+    StatusApplicationSpecific {
+        /// Its index in the list.
+        index: u64,
+        /// The status value.
+        value: u8,
+    },
+    /// No usable status list: none cached (offline), or none could be fetched.
+    #[error("status unavailable: {0}")]
+    StatusUnavailable(String),
 }
 
 impl Error {
@@ -287,6 +364,20 @@ impl Error {
             Error::QrNotFound => "qr.not_found",
             Error::ImageMalformed(_) => "image.malformed",
             Error::ImageTooLarge { .. } => "image.too_large",
+            // status
+            Error::StatusBadBits(_) => "status.bad_bits",
+            Error::StatusIndexOutOfRange { .. } => "status.index_out_of_range",
+            Error::StatusBadValue { .. } => "status.bad_value",
+            Error::StatusMalformed(_) => "status.malformed",
+            Error::StatusWrongTyp(_) => "status.wrong_typ",
+            Error::StatusSubjectMismatch { .. } => "status.sub_mismatch",
+            Error::StatusListExpired { .. } => "status.list_expired",
+            Error::StatusListStale { .. } => "status.list_stale",
+            Error::StatusListTooLarge { .. } => "status.too_large",
+            Error::StatusRevoked { .. } => "status.revoked",
+            Error::StatusSuspended { .. } => "status.suspended",
+            Error::StatusApplicationSpecific { .. } => "status.application_specific",
+            Error::StatusUnavailable(_) => "status.unavailable",
         }
     }
 
@@ -384,6 +475,23 @@ mod tests {
                 max_pixels: 0,
                 max_side: 0,
             },
+            // status
+            Error::StatusBadBits(0),
+            Error::StatusIndexOutOfRange { index: 0, len: 0 },
+            Error::StatusBadValue { value: 0, bits: 0 },
+            Error::StatusMalformed(String::new()),
+            Error::StatusWrongTyp(String::new()),
+            Error::StatusSubjectMismatch {
+                sub: String::new(),
+                uri: String::new(),
+            },
+            Error::StatusListExpired { exp: 0 },
+            Error::StatusListStale { age: 0, ttl: 0 },
+            Error::StatusListTooLarge { max_entries: 0 },
+            Error::StatusRevoked { index: 0 },
+            Error::StatusSuspended { index: 0 },
+            Error::StatusApplicationSpecific { index: 0, value: 0 },
+            Error::StatusUnavailable(String::new()),
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));

@@ -231,7 +231,7 @@ fn check_audience(accepted: &[String], aud: Option<&Value>) -> Result<()> {
 }
 
 /// RFC 7515 §4.1.9: media types compare case-insensitively and `application/` may be omitted.
-fn check_typ(expected: &str, found: Option<&str>) -> Result<()> {
+pub(crate) fn check_typ(expected: &str, found: Option<&str>) -> Result<()> {
     let norm = |t: &str| {
         let lower = t.to_ascii_lowercase();
         lower
