@@ -123,8 +123,19 @@ pub fn run_oracle(script: &str, args: &[&str]) -> String {
 /// assert_eq!(out, r#"["NCFKVPV0QSIP600GP5L0"]"#);
 /// ```
 pub fn run_node_oracle(script: &str, args: &[&str], stdin: &str) -> String {
+    run_node_oracle_in("node", script, args, stdin)
+}
+
+/// [`run_node_oracle`] for an oracle in its own folder `interop/<dir>/`, with its own
+/// `package.json` and lock file (so one oracle's pins do not move another's).
+///
+/// ```no_run
+/// let out = inkan_test_vectors::run_node_oracle_in("node-status", "status_list_oracle.js", &["decode"], "{}");
+/// # let _ = out;
+/// ```
+pub fn run_node_oracle_in(dir: &str, script: &str, args: &[&str], stdin: &str) -> String {
     let node = std::env::var_os("INKAN_INTEROP_NODE").unwrap_or_else(|| "node".into());
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop/node");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop").join(dir);
     if !dir.join("node_modules").is_dir() {
         panic!(
             "{}/node_modules is missing; run scripts/setup-interop",
