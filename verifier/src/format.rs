@@ -138,6 +138,11 @@ impl<'a> Context<'a> {
         self.verifier.http()
     }
 
+    /// The status list cache (read by `verify`, refreshed by `refresh`).
+    pub(crate) fn status_cache(&self) -> &crate::StatusListCache {
+        self.verifier.status_cache()
+    }
+
     /// The caller's request (expected audience, nonce, transcript, decryption keys).
     pub fn request(&self) -> &VerifyRequest {
         self.request

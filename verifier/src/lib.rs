@@ -32,6 +32,7 @@ pub mod formats;
 mod policy;
 mod report;
 mod request;
+mod status;
 mod trust_json;
 mod verifier;
 
@@ -40,6 +41,9 @@ pub use format::{Confidence, Context, Format, FormatRegistry};
 pub use policy::{DEFAULT_MAX_INPUT, Policy};
 pub use report::{Check, CheckId, Outcome, ReportBuilder, SCHEMA, Source, Verdict, Verification, Warning};
 pub use request::{DecryptionKey, Input, InputRef, VerifyRequest};
+pub use status::{
+    CachedStatusList, DEFAULT_STATUS_CACHE_ENTRIES, STATUS_LIST_ACCEPT, STATUS_LIST_PURPOSE, StatusListCache,
+};
 pub use trust_json::{ANY, JsonTrustStore, MAX_TRUST_FILE};
 pub use verifier::{MAX_NESTING, Verifier, VerifierBuilder};
 

@@ -9,6 +9,7 @@ use inkan_core::http::HttpClient;
 use inkan_core::trust::TrustStore;
 
 use crate::format::{Context, Format, FormatRegistry};
+use crate::status::StatusListCache;
 use crate::{Error, InputRef, Policy, Result, Verification, VerifyRequest};
 
 /// How many times one input may be unwrapped into another (image → QR text → credential).
@@ -43,6 +44,7 @@ pub struct Verifier {
     http: Option<Arc<dyn HttpClient>>,
     did_resolver: Arc<dyn DidResolver>,
     formats: FormatRegistry,
+    status_cache: Arc<StatusListCache>,
 }
 
 impl Verifier {
@@ -56,6 +58,7 @@ impl Verifier {
             http: None,
             did_resolver: Arc::new(KeyDidResolver),
             formats: FormatRegistry::builtin(),
+            status_cache: Arc::new(StatusListCache::default()),
         })
     }
 
@@ -108,6 +111,12 @@ impl Verifier {
             .into());
         }
         Ok(())
+    }
+
+    /// The cache of verified status lists that [`verify`](Self::verify) reads and
+    /// [`verify_online`](Self::verify_online) refreshes.
+    pub fn status_cache(&self) -> &StatusListCache {
+        &self.status_cache
     }
 
     pub(crate) fn trust(&self) -> &dyn TrustStore {
@@ -167,6 +176,14 @@ impl VerifierBuilder {
     /// The DID resolver (its offline side serves `verify`).
     pub fn did_resolver(mut self, resolver: Arc<dyn DidResolver>) -> Self {
         self.0.did_resolver = resolver;
+        self
+    }
+
+    /// The status list cache (default: an in-memory [`StatusListCache`] of
+    /// [`DEFAULT_STATUS_CACHE_ENTRIES`](crate::DEFAULT_STATUS_CACHE_ENTRIES) lists); share one
+    /// between verifiers, or keep one across restarts, by passing it here.
+    pub fn status_cache(mut self, cache: Arc<StatusListCache>) -> Self {
+        self.0.status_cache = cache;
         self
     }
 
