@@ -302,6 +302,12 @@ pub enum Error {
     /// No usable status list: none cached (offline), or none could be fetched.
     #[error("status unavailable: {0}")]
     StatusUnavailable(String),
+    /// Every entry of an issuer's status list is allocated.
+    #[error("the status list is full ({len} entries allocated)")]
+    StatusListFull {
+        /// How many entries the list holds.
+        len: usize,
+    },
 }
 
 impl Error {
@@ -378,6 +384,7 @@ impl Error {
             Error::StatusSuspended { .. } => "status.suspended",
             Error::StatusApplicationSpecific { .. } => "status.application_specific",
             Error::StatusUnavailable(_) => "status.unavailable",
+            Error::StatusListFull { .. } => "status.list_full",
         }
     }
 
@@ -492,6 +499,7 @@ mod tests {
             Error::StatusSuspended { index: 0 },
             Error::StatusApplicationSpecific { index: 0, value: 0 },
             Error::StatusUnavailable(String::new()),
+            Error::StatusListFull { len: 0 },
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));
