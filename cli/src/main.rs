@@ -8,6 +8,7 @@ mod claim169;
 mod io;
 mod keygen;
 mod qr;
+mod status_list;
 mod verify;
 
 use std::process::ExitCode;
@@ -41,6 +42,9 @@ enum Command {
     /// QR codes: render a payload, scan images.
     #[command(subcommand)]
     Qr(qr::QrCommand),
+    /// IETF Token Status Lists: create, set entries, show, sign as statuslist+jwt.
+    #[command(subcommand)]
+    StatusList(status_list::StatusListCommand),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Claim169(command) => claim169::run(command),
         Command::Qr(command) => qr::run(command),
+        Command::StatusList(command) => status_list::run(command),
     };
     match result {
         Ok(output) => output.emit(cli.pretty),
