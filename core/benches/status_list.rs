@@ -32,8 +32,14 @@ fn bench(c: &mut Criterion) {
     let lst = list.to_lst();
     let key = SoftwareKey::generate(Algorithm::Es256).unwrap();
     let uri = "https://example.com/statuslists/1";
-    let token = StatusListToken::new(uri, 1_000, list.clone()).sign_jwt(&key).unwrap();
-    println!("status list: {ENTRIES} entries, lst {} chars, JWT {} bytes", lst.len(), token.len());
+    let token = StatusListToken::new(uri, 1_000, list.clone())
+        .sign_jwt(&key)
+        .unwrap();
+    println!(
+        "status list: {ENTRIES} entries, lst {} chars, JWT {} bytes",
+        lst.len(),
+        token.len()
+    );
     let public = key.public_key().clone();
     let (input, sig) = token.rsplit_once('.').unwrap();
     let sig = inkan_core::encoding::b64url_decode(sig).unwrap();
@@ -59,7 +65,11 @@ fn bench(c: &mut Criterion) {
     group.bench_function("lookup", |b| b.iter(&mut lookup));
     group.bench_function("verify_jwt_and_decompress", |b| b.iter(verify_and_decompress));
     group.finish();
-    common::report_ratio("status list 1M verify JWT + decompress / ES256", raw, verify_and_decompress);
+    common::report_ratio(
+        "status list 1M verify JWT + decompress / ES256",
+        raw,
+        verify_and_decompress,
+    );
     common::report_ratio("status list 1M decompress / ES256", raw, decompress);
     common::report_ratio("status list 1M lookup / ES256", raw, lookup);
 }

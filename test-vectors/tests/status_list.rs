@@ -16,7 +16,7 @@ use inkan_core::cose::cbor::{self, CborLimits};
 use inkan_core::cose::coset::Label;
 use inkan_core::cose::coset::cbor::Value as Cbor;
 use inkan_core::cose::cwt::{self, CwtClaims};
-use inkan_core::crypto::{Algorithm, PublicKey, SoftwareKey};
+use inkan_core::crypto::{Algorithm, PublicKey, Signer as _, SoftwareKey};
 use inkan_core::encoding::zlib_compress;
 use inkan_core::status::{
     Bits, CWT_STATUS, MAX_ENTRIES, StatusList, StatusListToken, StatusReference, StatusValue,
@@ -441,4 +441,43 @@ fn interop_with_sd_jwt_status_list_both_ways() {
             .unwrap_err();
         assert_eq!(err.code(), "crypto.bad_signature");
     }
+}
+
+#[test]
+fn python_cwt_verifies_inkans_status_list_cwt() {
+    // The `cwt` package (pinned 3.3.0) checks the COSE_Sign1 and returns the claims; the CBOR
+    // status list (65533) and ttl (65534) come back as inkan wrote them. (`sign-cwt` of that
+    // oracle cannot set the protected `typ` or a bstr `lst`, so this direction only.)
+    let key = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let (list, _) = sample(Bits::Four, 1 << 12);
+    let token = StatusListToken {
+        exp: Some(4_000_000_000),
+        ttl: Some(600),
+        ..StatusListToken::new(URI, 1_700_000_000, list.clone())
+    };
+    // The signer's JWK carries its kid, which the oracle matches against the header's.
+    let kid = key.key_id().unwrap().as_bytes().to_vec();
+    let cwt = token.sign_cwt(&key, Some(kid)).unwrap();
+    let jwk = temp("pub.jwk");
+    std::fs::write(&jwk, key.public_jwk().to_json()).unwrap();
+    let answer = run_oracle(
+        "cose_oracle.py",
+        &["verify-cwt", jwk.to_str().unwrap(), &hex::encode(&cwt)],
+    );
+    let _ = std::fs::remove_file(&jwk);
+    let claims: Value = serde_json::from_str(&answer).unwrap_or_else(|_| panic!("{answer}"));
+    assert_eq!(
+        (
+            claims["2"].as_str(),
+            claims["6"].as_i64(),
+            claims["65534"].as_u64()
+        ),
+        (Some(URI), Some(1_700_000_000), Some(600))
+    );
+    assert_eq!(claims["65533"]["bits"], 4);
+    let lst = hex::decode(claims["65533"]["lst"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        StatusList::from_compressed(Bits::Four, &lst, MAX_ENTRIES).unwrap(),
+        list
+    );
 }

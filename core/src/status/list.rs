@@ -102,16 +102,6 @@ impl StatusList {
         })
     }
 
-    /// A list over already packed bytes (the inflated `lst`).
-    pub fn from_bytes(bits: Bits, bytes: Vec<u8>) -> Result<Self> {
-        if bytes.len() > inflate_cap(bits, MAX_ENTRIES) {
-            return Err(Error::StatusListTooLarge {
-                max_entries: MAX_ENTRIES,
-            });
-        }
-        Ok(Self { bits, bytes })
-    }
-
     /// Inflates a zlib `lst` (the CBOR form) with at most `max_entries` entries: the inflate
     /// cap is `max_entries * bits / 8` bytes, so a decompression bomb fails with
     /// [`Error::StatusListTooLarge`] before it is allocated.
