@@ -103,6 +103,13 @@ def distort(kind, img, rng):
         return lighting(img, rng, low, low + rng.uniform(22, 40))
     if kind == "inverted":
         return ImageOps.invert(img.rotate(rng.uniform(-20, 20), Image.BILINEAR, expand=True, fillcolor=255))
+    if kind == "screen":
+        # A dark-mode phone screen photographed: light modules on grey-black, a little glare,
+        # slightly out of focus and tilted.
+        out = ImageOps.invert(img.rotate(rng.uniform(-30, 30), Image.BILINEAR, expand=True, fillcolor=255))
+        out = lighting(out, rng, rng.uniform(15, 40), rng.uniform(150, 200))
+        out = out.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.0)))
+        return add_noise(out, rng, rng.uniform(6, 14))
     if kind == "photo":
         out = warp(img.rotate(rng.uniform(0, 360), Image.BILINEAR, expand=True, fillcolor=255), rng, 0.12)
         out = lighting(out, rng, rng.uniform(30, 60), rng.uniform(170, 230))
@@ -113,6 +120,8 @@ def distort(kind, img, rng):
 
 
 KINDS = ["rotation", "perspective", "blur", "noise", "jpeg", "low-contrast", "inverted", "photo"]
+# Added later, drawn from a second generator so that the images above stay as they were.
+LATER_KINDS = ["screen"]
 
 
 def two_codes(a, b, rng):
@@ -141,6 +150,12 @@ def cmd_corpus(src_dir, out_dir, seed):
         name = f"{stem}-two-codes.png"
         two_codes(images[stem], images[other], rng).save(os.path.join(out_dir, name))
         print(json.dumps({"file": name, "kind": "two-codes", "sources": [stem, other]}))
+    later = np.random.default_rng(int(seed) + 1)
+    for stem in stems:
+        for kind in LATER_KINDS:
+            name = f"{stem}-{kind}.png"
+            distort(kind, images[stem], later).save(os.path.join(out_dir, name))
+            print(json.dumps({"file": name, "kind": kind, "sources": [stem]}))
 
 
 def cmd_photo(src, out, side, seed):

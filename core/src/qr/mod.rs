@@ -4,9 +4,10 @@
 //! Bytes in, bytes out: no file I/O. Rendering picks the smallest QR version for the data and
 //! the most compact mode for each run of it, so Base45 text (whose 45-character alphabet *is* the
 //! QR alphanumeric set) is stored at 5.5 bits a character instead of 8. Scanning runs
-//! [`rqrr`](https://docs.rs/rqrr) on the image as given, then retries with pre-processing (global
-//! and local thresholds, inversion, rescaling, smoothing) until every code it detects is read or
-//! the attempt budget is spent; images are capped by size before a pixel is decoded.
+//! [`rqrr`](https://docs.rs/rqrr) on the image (big ones at half size first), then retries with
+//! pre-processing (global and local thresholds, inversion, rescaling, smoothing, sharpening)
+//! until a pass accounts for every finder pattern it sees or the attempt budget is spent;
+//! images are capped by size before a pixel is decoded.
 //!
 //! ```
 //! use inkan_core::qr::{EcLevel, QrCode, ScanOptions, Style, scan_image};

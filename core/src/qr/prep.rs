@@ -10,6 +10,38 @@ pub(crate) struct Gray {
     pub px: Vec<u8>,
 }
 
+/// Where a code lies: a convex quadrilateral, grown by a tenth around its centre so that it
+/// takes in the code's finder patterns and quiet zone edge.
+pub(crate) struct Quad([(f64, f64); 4]);
+
+impl Quad {
+    pub fn grown(corners: [(f64, f64); 4]) -> Self {
+        let cx = corners.iter().map(|p| p.0).sum::<f64>() / 4.0;
+        let cy = corners.iter().map(|p| p.1).sum::<f64>() / 4.0;
+        Quad(corners.map(|(x, y)| (cx + (x - cx) * 1.1, cy + (y - cy) * 1.1)))
+    }
+
+    /// (min x, max x, min y, max y).
+    fn bounds(&self) -> (f64, f64, f64, f64) {
+        self.0
+            .iter()
+            .fold((f64::MAX, f64::MIN, f64::MAX, f64::MIN), |(x0, x1, y0, y1), p| {
+                (x0.min(p.0), x1.max(p.0), y0.min(p.1), y1.max(p.1))
+            })
+    }
+
+    /// Inside when on the same side of all four edges, whichever the winding.
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        let q = &self.0;
+        let side = |i: usize| {
+            let (a, b) = (q[i], q[(i + 1) % 4]);
+            (b.0 - a.0) * (y - a.1) - (b.1 - a.1) * (x - a.0)
+        };
+        let signs = [side(0), side(1), side(2), side(3)];
+        signs.iter().all(|&s| s >= 0.0) || signs.iter().all(|&s| s <= 0.0)
+    }
+}
+
 /// A black/white image (`true` = dark), the same layout as [`Gray`].
 pub(crate) struct Bitmap {
     pub w: usize,
@@ -22,67 +54,78 @@ impl Gray {
         self.px.get(y * self.w + x).copied().unwrap_or(255)
     }
 
-    /// Averages `k × k` blocks (k ≥ 1): shrinks big photos to a size the detector is fast on,
-    /// and averages away sensor noise and JPEG blocking on the way.
+    /// Averages `k × k` blocks (1 ≤ k ≤ the shorter side; a last partial block is dropped):
+    /// shrinks big photos to a size the detector is fast on, and averages away sensor noise
+    /// and JPEG blocking on the way.
     pub fn downscale(&self, k: usize) -> Gray {
-        let k = k.max(1);
-        let (w, h) = ((self.w / k).max(1), (self.h / k).max(1));
+        let k = k.clamp(1, self.w.min(self.h).max(1));
+        let (w, h) = (self.w / k, self.h / k);
         let mut px = Vec::with_capacity(w * h);
+        let mut sums = vec![0u32; w];
         for y in 0..h {
-            for x in 0..w {
-                let mut sum = 0u32;
-                let mut n = 0u32;
-                for yy in y * k..((y + 1) * k).min(self.h) {
-                    for xx in x * k..((x + 1) * k).min(self.w) {
-                        sum += u32::from(self.at(xx, yy));
-                        n += 1;
-                    }
+            sums.fill(0);
+            for row in self.px.chunks_exact(self.w).skip(y * k).take(k) {
+                for (sum, block) in sums.iter_mut().zip(row.chunks_exact(k)) {
+                    *sum += block.iter().map(|&p| u32::from(p)).sum::<u32>();
                 }
-                px.push((sum / n.max(1)) as u8);
             }
+            let n = (k * k) as u32;
+            px.extend(sums.iter().map(|&s| (s / n) as u8));
         }
         Gray { w, h, px }
     }
 
-    /// Bilinear ×2: gives tiny codes (1–2 px a module) enough pixels for the finder patterns.
-    pub fn upscale2(&self) -> Gray {
-        let (w, h) = (self.w * 2, self.h * 2);
+    /// Bilinear resampling to `w × h`: ×2 gives tiny codes (1–2 px a module) enough pixels for
+    /// the finder patterns; a non-integer shrink moves module edges against the pixel grid, which
+    /// changes where a noisy or blurred edge falls in the threshold.
+    pub fn resized(&self, w: usize, h: usize) -> Gray {
+        let (w, h) = (w.max(1), h.max(1));
+        // 8-bit fixed-point source coordinates of each output pixel's centre.
+        let coord = |i: usize, out: usize, src: usize| -> (usize, usize, u32) {
+            let pos = ((2 * i + 1) * src * 256 / (2 * out)).saturating_sub(128);
+            let (i0, frac) = (pos / 256, (pos % 256) as u32);
+            (i0.min(src - 1), (i0 + 1).min(src - 1), frac)
+        };
+        let cols: Vec<_> = (0..w).map(|x| coord(x, w, self.w)).collect();
         let mut px = Vec::with_capacity(w * h);
         for y in 0..h {
-            let (y0, fy) = (y / 2, (y % 2) as u32);
-            let y1 = (y0 + fy as usize).min(self.h - 1);
-            for x in 0..w {
-                let (x0, fx) = (x / 2, (x % 2) as u32);
-                let x1 = (x0 + fx as usize).min(self.w - 1);
-                let top = u32::from(self.at(x0, y0)) * (2 - fx) + u32::from(self.at(x1, y0)) * fx;
-                let bottom = u32::from(self.at(x0, y1)) * (2 - fx) + u32::from(self.at(x1, y1)) * fx;
-                px.push(((top * (2 - fy) + bottom * fy) / 4) as u8);
+            let (y0, y1, fy) = coord(y, h, self.h);
+            for &(x0, x1, fx) in &cols {
+                let lerp = |a: u8, b: u8, f: u32| u32::from(a) * (256 - f) + u32::from(b) * f;
+                let top = lerp(self.at(x0, y0), self.at(x1, y0), fx);
+                let bottom = lerp(self.at(x0, y1), self.at(x1, y1), fx);
+                px.push(((top * (256 - fy) + bottom * fy) >> 16) as u8);
             }
         }
         Gray { w, h, px }
     }
 
-    /// Paints a convex quadrilateral (grown by a tenth around its centre) white.
-    pub fn paint_white(&mut self, quad: &[(f64, f64); 4]) {
-        let cx = quad.iter().map(|p| p.0).sum::<f64>() / 4.0;
-        let cy = quad.iter().map(|p| p.1).sum::<f64>() / 4.0;
-        let q = quad.map(|(x, y)| (cx + (x - cx) * 1.1, cy + (y - cy) * 1.1));
+    /// Unsharp mask: each pixel pushed away from its 5 × 5 mean by 1.5 times the difference.
+    /// Restores the edges of out-of-focus modules so the finder patterns' runs separate again.
+    pub fn sharpened(&self) -> Gray {
+        let integral = Integral::new(self);
+        let px = (0..self.h)
+            .flat_map(|y| (0..self.w).map(move |x| (x, y)))
+            .map(|(x, y)| {
+                let p = i32::from(self.at(x, y));
+                let mean = i32::from(integral.mean(x, y, 2));
+                (p + (p - mean) * 3 / 2).clamp(0, 255) as u8
+            })
+            .collect();
+        Gray {
+            w: self.w,
+            h: self.h,
+            px,
+        }
+    }
+
+    /// Paints a quadrilateral (see [`Quad`]) white.
+    pub fn paint_white(&mut self, quad: &Quad) {
         let clamp = |v: f64, max: usize| (v.max(0.0) as usize).min(max);
-        let (x0, x1) = q
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
-        let (y0, y1) = q
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+        let (x0, x1, y0, y1) = quad.bounds();
         for y in clamp(y0, self.h)..clamp(y1.ceil(), self.h) {
             for x in clamp(x0, self.w)..clamp(x1.ceil(), self.w) {
-                let (px, py) = (x as f64 + 0.5, y as f64 + 0.5);
-                let side = |i: usize| {
-                    let (a, b) = (q[i], q[(i + 1) % 4]);
-                    (b.0 - a.0) * (py - a.1) - (b.1 - a.1) * (px - a.0)
-                };
-                let signs = [side(0), side(1), side(2), side(3)];
-                if signs.iter().all(|&s| s >= 0.0) || signs.iter().all(|&s| s <= 0.0) {
+                if quad.contains(x as f64 + 0.5, y as f64 + 0.5) {
                     if let Some(p) = self.px.get_mut(y * self.w + x) {
                         *p = 255;
                     }
@@ -232,6 +275,15 @@ mod tests {
     }
 
     #[test]
+    fn sharpening_steepens_an_edge() {
+        // A soft ramp from 100 to 160 over 6 px becomes darker before and lighter after.
+        let img = gray(20, 5, |x, _| (100 + 10 * x.clamp(7, 13) - 70) as u8);
+        let sharp = img.sharpened();
+        assert!(sharp.at(7, 2) < img.at(7, 2) && sharp.at(13, 2) > img.at(13, 2));
+        assert_eq!(sharp.at(0, 2), img.at(0, 2));
+    }
+
+    #[test]
     fn rescaling_keeps_shape_and_mean() {
         let img = gray(9, 7, |x, y| (x * 20 + y) as u8);
         let small = img.downscale(3);
@@ -240,8 +292,16 @@ mod tests {
             small.at(0, 0),
             ((0..3).map(|x| x * 20).sum::<usize>() * 3 + 3 * 3) as u8 / 9
         );
-        let big = img.upscale2();
-        assert_eq!((big.w, big.h, big.at(2, 2)), (18, 14, img.at(1, 1)));
+        let big = img.resized(18, 14);
+        assert_eq!((big.w, big.h), (18, 14));
+        // Output pixel 2's centre is 0.75 of the way between source pixels 0 and 1, both ways:
+        // 0.75 × 20 + 0.75 × 1, rounded down.
+        assert_eq!(big.at(2, 2), 15);
+        let shrunk = img.resized(6, 5);
+        assert_eq!((shrunk.w, shrunk.h), (6, 5));
+        let flat = gray(8, 8, |_, _| 90);
+        assert!(flat.resized(6, 6).px.iter().all(|&p| p == 90));
+        assert!(flat.sharpened().px.iter().all(|&p| p == 90));
         assert_eq!(img.inverted().at(3, 0), 255 - 60);
         assert_eq!(gray(5, 5, |_, _| 77).smoothed().at(2, 2), 77);
     }

@@ -4,7 +4,7 @@ use rqrr::PreparedImage;
 
 use super::EcLevel;
 use super::image_io::{self, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE, check_dimensions};
-use super::prep::{Bitmap, Gray};
+use super::prep::{Bitmap, Gray, Quad};
 use crate::{Error, Result};
 
 /// Caps and effort for a scan.
@@ -30,7 +30,7 @@ impl Default for ScanOptions {
         ScanOptions {
             max_pixels: DEFAULT_MAX_PIXELS,
             max_side: DEFAULT_MAX_SIDE,
-            max_attempts: 16,
+            max_attempts: PASSES.len() as u8,
         }
     }
 }
@@ -149,11 +149,13 @@ pub fn scan_image(bytes: &[u8], options: &ScanOptions) -> Result<Vec<Decoded>> {
 
 /// Returns every QR code found in a greyscale frame, or [`Error::QrNotFound`].
 ///
-/// Makes detector passes until every code it detects is read (after at least two passes) or
-/// `max_attempts` is spent. Big images are first shrunk to at most 1,600 px a side; then rqrr's
-/// own row-average threshold, Otsu's global threshold (plain and smoothed), a local-mean
-/// threshold, the inverted image (codes shown light on dark), a halved copy (heavy noise), and
-/// finally full resolution (if shrunk) or ×2 (if small).
+/// Makes detector passes until one reads codes and leaves no grid unread and no finder pattern
+/// outside the codes read, or `max_attempts` is spent; then, if finder patterns were left over,
+/// looks again with the codes read painted out. Big images are first shrunk to at most 1,600 px
+/// a side, and those still 800 px or more get a first look at half size; then rqrr's own
+/// row-average threshold, Otsu's global threshold (plain and smoothed), a local-mean threshold,
+/// an unsharp-masked copy (blur), the inverted image (codes shown light on dark), a halved copy
+/// (heavy noise), and full resolution (if shrunk) or ×2 (if small).
 ///
 /// ```
 /// use inkan_core::qr::{EcLevel, LumaFrame, QrCode, ScanOptions, Style, scan_luma};
@@ -177,10 +179,16 @@ pub fn scan_luma(frame: LumaFrame<'_>, options: &ScanOptions) -> Result<Vec<Deco
 const WORKING_SIDE: usize = 1600;
 /// Images whose longer side is below this get a ×2 pass (codes of 1–2 px a module).
 const SMALL_SIDE: usize = 600;
+/// Work images whose shorter side reaches this get a first look at half size: a code that
+/// fills a camera frame has modules of 4 px or more, still readable at 2, for a quarter of the
+/// work.
+const PREVIEW_SIDE: usize = 800;
 
 /// Which copy of the image a pass looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
+    /// The work copy halved, but only for big images: a cheap first look.
+    Preview,
     /// The image (shrunk if large).
     Work,
     /// Light for dark.
@@ -189,6 +197,8 @@ enum Source {
     Smoothed,
     /// Inverted, then smoothed.
     InvertedSmoothed,
+    /// Unsharp-masked: against defocus blur.
+    Sharpened,
     /// Shrunk by 2 more: against heavy noise and JPEG blocking.
     Halved,
     /// Full resolution if the work copy was shrunk, else ×2 if small (tiny modules).
@@ -207,12 +217,15 @@ enum Threshold {
 }
 
 /// The passes, best value first: measured on the distorted-photo corpus of
-/// `test-vectors/tests/qr.rs`, whose output prints what each one adds.
-const PASSES: [(Source, Threshold); 14] = [
+/// `test-vectors/tests/qr.rs`, whose output prints what each one adds. Scanning stops at the
+/// first pass after which every grid and finder pattern seen belongs to a code read.
+const PASSES: [(Source, Threshold); 17] = [
+    (Source::Preview, Threshold::Native),
     (Source::Work, Threshold::Native),
     (Source::Work, Threshold::Otsu),
     (Source::Smoothed, Threshold::Otsu),
     (Source::Work, Threshold::LocalMean),
+    (Source::Sharpened, Threshold::Native),
     (Source::Inverted, Threshold::Otsu),
     (Source::Inverted, Threshold::Native),
     (Source::Smoothed, Threshold::LocalMean),
@@ -222,18 +235,15 @@ const PASSES: [(Source, Threshold); 14] = [
     (Source::InvertedSmoothed, Threshold::Otsu),
     (Source::Resized, Threshold::Native),
     (Source::Halved, Threshold::Native),
+    (Source::Sharpened, Threshold::Otsu),
     (Source::InvertedSmoothed, Threshold::LocalMean),
 ];
 
-/// Passes always made, even when the first reads everything it detects: a second code that
-/// rqrr's own threshold misses entirely is often found by Otsu's.
-const MIN_PASSES: usize = 2;
-
-/// The copies of the image the passes look at, each made once, on first use.
+/// The copies of the image the passes look at, each made once, on first use, with the factor
+/// that maps their pixels back to the caller's.
 struct Sources<'a> {
     full: &'a Gray,
-    factor: usize,
-    made: Vec<(Source, Gray)>,
+    made: Vec<(Source, Gray, f64)>,
 }
 
 impl<'a> Sources<'a> {
@@ -246,40 +256,37 @@ impl<'a> Sources<'a> {
         };
         Sources {
             full,
-            factor,
-            made: vec![(Source::Work, work)],
+            made: vec![(Source::Work, work, factor as f64)],
         }
     }
 
-    /// The copy and its scale back to the caller's pixels; `None` when it is not worth a pass.
+    /// The copy and its scale; `None` when it is not worth a pass.
     fn get(&mut self, source: Source) -> Option<(&Gray, f64)> {
-        let scale = match source {
-            Source::Halved => self.factor as f64 * 2.0,
-            Source::Resized if self.factor > 1 => 1.0,
-            Source::Resized => 0.5,
-            _ => self.factor as f64,
-        };
-        if !self.made.iter().any(|(s, _)| *s == source) {
-            let image = self.make(source)?;
-            self.made.push((source, image));
+        if !self.made.iter().any(|(s, _, _)| *s == source) {
+            let (image, scale) = self.make(source)?;
+            self.made.push((source, image, scale));
         }
         self.made
             .iter()
-            .find(|(s, _)| *s == source)
-            .map(|(_, g)| (g, scale))
+            .find(|(s, _, _)| *s == source)
+            .map(|(_, g, scale)| (g, *scale))
     }
 
-    fn make(&mut self, source: Source) -> Option<Gray> {
-        let work = &self.made.first()?.1;
+    fn make(&mut self, source: Source) -> Option<(Gray, f64)> {
+        let (_, work, factor) = self.made.first()?;
+        let (short, long) = (work.w.min(work.h), work.w.max(work.h));
+        let resized = |w: usize, h: usize| (work.resized(w, h), factor * work.w as f64 / w as f64);
         Some(match source {
-            Source::Work => work.clone(),
-            Source::Inverted => work.inverted(),
-            Source::Smoothed => work.smoothed(),
-            Source::InvertedSmoothed => work.inverted().smoothed(),
-            Source::Halved if work.w.min(work.h) >= 2 * SMALL_SIDE / 3 => work.downscale(2),
-            Source::Resized if self.factor > 1 => self.full.clone(),
-            Source::Resized if work.w.max(work.h) < SMALL_SIDE => work.upscale2(),
-            Source::Halved | Source::Resized => return None,
+            Source::Work => (work.clone(), *factor),
+            Source::Inverted => (work.inverted(), *factor),
+            Source::Smoothed => (work.smoothed(), *factor),
+            Source::InvertedSmoothed => (work.inverted().smoothed(), *factor),
+            Source::Sharpened => (work.sharpened(), *factor),
+            Source::Preview if short >= PREVIEW_SIDE => (work.downscale(2), factor * 2.0),
+            Source::Halved if short >= 2 * SMALL_SIDE / 3 => (work.downscale(2), factor * 2.0),
+            Source::Resized if *factor > 1.0 => (self.full.clone(), 1.0),
+            Source::Resized if long < SMALL_SIDE => resized(work.w * 2, work.h * 2),
+            Source::Preview | Source::Halved | Source::Resized => return None,
         })
     }
 }
@@ -288,7 +295,9 @@ fn scan_gray(full: &Gray, options: &ScanOptions) -> Result<Vec<Decoded>> {
     let mut sources = Sources::new(full);
     let mut found: Vec<Decoded> = Vec::new();
     let mut budget = usize::from(options.max_attempts);
-    for (i, &(source, threshold)) in PASSES.iter().enumerate() {
+    // Finder patterns outside every code read: evidence of a code still to find.
+    let mut strays = false;
+    for &(source, threshold) in &PASSES {
         if budget == 0 {
             break;
         }
@@ -296,13 +305,19 @@ fn scan_gray(full: &Gray, options: &ScanOptions) -> Result<Vec<Decoded>> {
             continue;
         };
         budget -= 1;
-        let outcome = detect(prepare(threshold, image), scale);
+        let outcome = detect(prepare(threshold, image), scale, &found);
+        let read_some = !outcome.read.is_empty();
         merge(&mut found, outcome.read);
-        if i + 1 >= MIN_PASSES && !found.is_empty() && outcome.unread == 0 {
-            break;
+        strays = strays || outcome.strays;
+        // Only a pass that read codes vouches that nothing else is there: one that saw nothing
+        // (an inverted copy of a dark-on-light code, say) may just be blind to it.
+        if read_some && outcome.unread == 0 && !outcome.strays {
+            return Ok(found);
         }
     }
-    find_more(&mut sources, &mut found, budget);
+    if strays {
+        find_more(&mut sources, &mut found, budget);
+    }
     if found.is_empty() {
         Err(Error::QrNotFound)
     } else {
@@ -337,11 +352,7 @@ fn find_more(sources: &mut Sources<'_>, found: &mut Vec<Decoded>, mut budget: us
             return;
         }
         for code in found.iter() {
-            masked.paint_white(
-                &code
-                    .corners
-                    .map(|p| (f64::from(p.x) / scale, f64::from(p.y) / scale)),
-            );
+            masked.paint_white(&quad_of(code, scale));
         }
         let smoothed = masked.smoothed();
         let mut added = 0;
@@ -356,12 +367,20 @@ fn find_more(sources: &mut Sources<'_>, found: &mut Vec<Decoded>, mut budget: us
                 break;
             }
             budget -= 1;
-            added = merge(found, detect(prepare(threshold, image), scale).read);
+            added = merge(found, detect(prepare(threshold, image), scale, &[]).read);
         }
         if added == 0 {
             return;
         }
     }
+}
+
+/// Where a code lies in an image `scale` times smaller than the caller's.
+fn quad_of(code: &Decoded, scale: f64) -> Quad {
+    Quad::grown(
+        code.corners
+            .map(|p| (f64::from(p.x) / scale, f64::from(p.y) / scale)),
+    )
 }
 
 /// Area of a quadrilateral (shoelace formula).
@@ -376,14 +395,14 @@ fn quad_area(corners: &[Point; 4]) -> f64 {
 }
 
 /// An image ready for rqrr: greyscale it thresholds itself, or a bitmap thresholded here.
-enum Prepared {
-    Native(Gray),
+enum Prepared<'a> {
+    Native(&'a Gray),
     Bits(Bitmap),
 }
 
-fn prepare(threshold: Threshold, source: &Gray) -> Prepared {
+fn prepare(threshold: Threshold, source: &Gray) -> Prepared<'_> {
     match threshold {
-        Threshold::Native => Prepared::Native(source.clone()),
+        Threshold::Native => Prepared::Native(source),
         Threshold::Otsu => Prepared::Bits(source.otsu()),
         Threshold::LocalMean => Prepared::Bits(source.local_mean()),
     }
@@ -393,17 +412,20 @@ struct Outcome {
     read: Vec<Decoded>,
     /// Grids that were detected but not decoded: a reason to keep trying.
     unread: usize,
+    /// Whether finder patterns were seen outside every code read: another reason.
+    strays: bool,
 }
 
-fn detect(image: Prepared, scale: f64) -> Outcome {
+fn detect(image: Prepared<'_>, scale: f64, known: &[Decoded]) -> Outcome {
     // rqrr is not our code: a panic inside it on a hostile image must not take the caller down.
-    std::panic::catch_unwind(move || detect_unguarded(image, scale)).unwrap_or(Outcome {
+    std::panic::catch_unwind(move || detect_unguarded(image, scale, known)).unwrap_or(Outcome {
         read: Vec::new(),
         unread: 1,
+        strays: false,
     })
 }
 
-fn detect_unguarded(image: Prepared, scale: f64) -> Outcome {
+fn detect_unguarded(image: Prepared<'_>, scale: f64, known: &[Decoded]) -> Outcome {
     let mut prepared = match image {
         Prepared::Native(g) => PreparedImage::prepare_from_greyscale(g.w, g.h, |x, y| g.at(x, y)),
         Prepared::Bits(b) => {
@@ -431,10 +453,46 @@ fn detect_unguarded(image: Prepared, scale: f64) -> Outcome {
             ec_level: EcLevel::from_format_bits(meta.ecc_level).unwrap_or_default(),
         });
     }
+    let unread = grids.len() - read.len();
+    drop(grids);
+    let codes: Vec<Quad> = known.iter().chain(&read).map(|d| quad_of(d, scale)).collect();
     Outcome {
-        unread: grids.len() - read.len(),
+        strays: has_stray_capstones(
+            (prepared.width(), prepared.height()),
+            |x, y| prepared.get_pixel_at(x, y) == CAPSTONE,
+            &codes,
+        ),
+        unread,
         read,
     }
+}
+
+/// rqrr's colour for the pixels of a finder pattern it has found (its `PixelColor::CapStone`,
+/// pinned with rqrr's version; `stray_capstones_are_seen` fails if it moves).
+const CAPSTONE: u8 = 2;
+/// Sampled capstone pixels (every other row and column) that make a finder pattern: its 3 × 3
+/// module centre at 2 px a module or more gives at least 9.
+const STRAY_PIXELS: usize = 9;
+
+/// Whether the detector left finder patterns outside `codes`: each finder pattern it found is
+/// repainted in its own colour, whether or not it was grouped into a code.
+fn has_stray_capstones(
+    (w, h): (usize, usize),
+    is_capstone: impl Fn(usize, usize) -> bool,
+    codes: &[Quad],
+) -> bool {
+    let mut count = 0;
+    for y in (0..h).step_by(2) {
+        for x in (0..w).step_by(2) {
+            if is_capstone(x, y) && !codes.iter().any(|q| q.contains(x as f64 + 0.5, y as f64 + 0.5)) {
+                count += 1;
+                if count >= STRAY_PIXELS {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// The same payload at (about) the same place: found again by a later pass.
@@ -464,6 +522,51 @@ mod tests {
             .to_luma(Style::default())
             .unwrap();
         (px, side as usize)
+    }
+
+    /// A code on the left of a white canvas twice its width, and on the right, when `lone` is
+    /// set, one finder pattern (7 × 7 modules of 8 px) that belongs to no code.
+    fn code_and_lone_finder(lone: bool) -> Gray {
+        let (px, side) = frame_of("STRAY");
+        let w = side * 2;
+        let mut canvas = Gray {
+            w,
+            h: side,
+            px: vec![255; w * side],
+        };
+        for y in 0..side {
+            canvas.px[y * w..y * w + side].copy_from_slice(&px[y * side..(y + 1) * side]);
+        }
+        if lone {
+            let (x0, y0) = (side + side / 3, side / 3);
+            for my in 0..7usize {
+                for mx in 0..7usize {
+                    let ring = my.min(mx).min(6 - my).min(6 - mx);
+                    let dark = ring != 1;
+                    for y in 0..8 {
+                        for x in 0..8 {
+                            canvas.px[(y0 + my * 8 + y) * w + x0 + mx * 8 + x] = if dark { 0 } else { 255 };
+                        }
+                    }
+                }
+            }
+        }
+        canvas
+    }
+
+    #[test]
+    fn stray_capstones_are_seen() {
+        let lone = detect(prepare(Threshold::Native, &code_and_lone_finder(true)), 1.0, &[]);
+        assert_eq!((lone.read.len(), lone.unread, lone.strays), (1, 0, true));
+        let clean = detect(prepare(Threshold::Native, &code_and_lone_finder(false)), 1.0, &[]);
+        assert_eq!((clean.read.len(), clean.unread, clean.strays), (1, 0, false));
+        // Codes already read elsewhere count as known: their finder patterns are not strays.
+        let again = detect(
+            prepare(Threshold::Otsu, &code_and_lone_finder(false)),
+            1.0,
+            &clean.read,
+        );
+        assert!(!again.strays);
     }
 
     #[test]
