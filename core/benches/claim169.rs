@@ -1,72 +1,26 @@
 //! Claim 169 parse + signature verification (the offline QR verifier's hot path) against the
-//! raw Ed25519 verify of the same Sig_structure: a small credential, and one with a ~10 KB photo
-//! and biometrics.
+//! raw Ed25519 verify of the same Sig_structure: a small credential, one with a 10 KiB photo,
+//! and one with the photo and two fingerprint templates. The largest is also timed stage by
+//! stage (Base45, inflate, parse, signature check) to show where the time above the floor goes.
 
 #![allow(missing_docs, clippy::expect_used, clippy::unwrap_used)]
 
+mod claim169_inputs;
 mod common;
 
+use std::hint::black_box;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use inkan_core::claim169::{
-    self, Biometric, BiometricFormat, BodyPart, EncodeOptions, IdentityData, ParseOptions, SubFormat,
-};
-use inkan_core::cose::cwt::CwtClaims;
+use inkan_core::claim169::{self, EncodeOptions, ParseOptions};
 use inkan_core::crypto::{Algorithm, SoftwareKey, Verifier};
-use inkan_core::encoding::InflateLimit;
-
-fn small() -> IdentityData {
-    IdentityData {
-        id: Some("ID-SIGNED-001".into()),
-        full_name: Some("Signed Test Person".into()),
-        ..IdentityData::default()
-    }
-}
-
-fn with_photo() -> IdentityData {
-    // Photo bytes that do not compress, like a real JPEG/WebP.
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let photo = (0..10 * 1024)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect();
-    let finger = |i: u8| Biometric {
-        data: vec![i; 300],
-        format: Some(BiometricFormat::Template),
-        sub_format: Some(SubFormat::from_code(Some(BiometricFormat::Template), 1)),
-        issuer: Some("vendor".into()),
-    };
-    IdentityData {
-        photo: Some(photo),
-        photo_format: Some(claim169::PhotoFormat::Webp),
-        date_of_birth: Some("19840418".into()),
-        address: Some("New House, Near Metro Line, Bengaluru, KA".into()),
-        biometrics: [
-            (BodyPart::RightThumb, vec![finger(1)]),
-            (BodyPart::LeftThumb, vec![finger(2)]),
-        ]
-        .into(),
-        ..small()
-    }
-}
+use inkan_core::encoding::{InflateLimit, base45_decode, zlib_decompress};
 
 fn bench(c: &mut Criterion) {
     let key = SoftwareKey::generate(Algorithm::EdDsa).unwrap();
     let public = key.public_key().clone();
-    let meta = CwtClaims {
-        iss: Some("https://mosip.example.org".into()),
-        exp: Some(1_800_000_000),
-        iat: Some(1_700_000_000),
-        ..CwtClaims::default()
-    };
-    let options = ParseOptions {
-        inflate_limit: InflateLimit::new(256 * 1024),
-        ..ParseOptions::default()
-    };
-    for (name, person) in [("small", small()), ("photo+biometrics", with_photo())] {
+    let options = ParseOptions::default();
+    for (name, person) in claim169_inputs::all() {
+        let meta = claim169_inputs::meta();
         let qr = claim169::encode(&person, &meta, &key, &EncodeOptions::default()).unwrap();
         let parsed = claim169::parse(&qr, &options).unwrap();
         let sign1 = parsed.sign1().unwrap();
@@ -74,12 +28,27 @@ fn bench(c: &mut Criterion) {
         let sig = sign1.as_coset().signature.clone();
         let raw = || public.verify(Algorithm::EdDsa, &tbs, &sig).unwrap();
         let full = || {
-            let parsed = claim169::parse(std::hint::black_box(&qr), &options).unwrap();
+            let parsed = claim169::parse(black_box(&qr), &options).unwrap();
             parsed.verify_signature(&public).unwrap();
         };
         let mut group = c.benchmark_group(format!("claim169/{name}"));
         group.bench_function("raw_verify", |b| b.iter(raw));
         group.bench_function("parse_verify", |b| b.iter(full));
+        if name == "photo+biometrics" {
+            let packed = base45_decode(&qr).unwrap();
+            group.bench_function("stage_base45", |b| {
+                b.iter(|| base45_decode(black_box(&qr)).unwrap())
+            });
+            group.bench_function("stage_inflate", |b| {
+                b.iter(|| zlib_decompress(black_box(&packed), InflateLimit::DEFAULT).unwrap())
+            });
+            group.bench_function("stage_parse", |b| {
+                b.iter(|| claim169::parse(black_box(&qr), &options).unwrap())
+            });
+            group.bench_function("stage_verify_signature", |b| {
+                b.iter(|| parsed.verify_signature(&public).unwrap())
+            });
+        }
         group.finish();
         common::report_ratio(
             &format!("Claim 169 parse+verify {name} ({} chars QR) EdDSA", qr.len()),

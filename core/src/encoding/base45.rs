@@ -47,6 +47,10 @@ pub fn base45_decode(text: &str) -> Result<Vec<u8>> {
 }
 
 /// Decodes while validating alphabet, length and group values, reporting the first violation.
+///
+/// The loop over full groups does only table look-ups, arithmetic and one well-predicted
+/// branch, writing into output sized up front; a group it refuses is diagnosed afterwards by
+/// [`group_error`], so the precise message costs nothing on valid input.
 fn decode_strict(input: &[u8]) -> Result<Vec<u8>> {
     if input.len() % 3 == 1 {
         return Err(Error::BadBase45(format!(
@@ -54,27 +58,24 @@ fn decode_strict(input: &[u8]) -> Result<Vec<u8>> {
             input.len()
         )));
     }
-    let mut out = Vec::with_capacity(input.len() / 3 * 2 + 1);
-    for (group, chunk) in input.chunks(3).enumerate() {
-        let offset = group * 3;
-        let value = group_value(chunk, offset)?;
-        let max = if chunk.len() == 3 {
-            u16::MAX as u32
-        } else {
-            u8::MAX as u32
-        };
-        if value > max {
-            let text = String::from_utf8_lossy(chunk);
-            return Err(Error::BadBase45(format!(
-                "group \"{text}\" at offset {offset} has value {value} > {max}"
-            )));
-        }
-        // The range checks above make these narrowing conversions exact.
-        if chunk.len() == 3 {
-            out.extend_from_slice(&(value as u16).to_be_bytes());
-        } else {
-            out.push(value as u8);
-        }
+    let (full, pair) = input.split_at(input.len() / 3 * 3);
+    let mut out = vec![0u8; full.len() / 3 * 2 + pair.len() / 2];
+    let (words, last) = out.split_at_mut(full.len() / 3 * 2);
+    for (group, (chars, word)) in full.chunks_exact(3).zip(words.chunks_exact_mut(2)).enumerate() {
+        let value = <&[u8; 3]>::try_from(chars)
+            .ok()
+            .and_then(triple_value)
+            .filter(|v| *v <= u32::from(u16::MAX))
+            .ok_or_else(|| group_error(chars, group * 3))?;
+        // Checked against u16::MAX just above, so the narrowing is exact.
+        word.copy_from_slice(&(value as u16).to_be_bytes());
+    }
+    if let [byte] = last {
+        *byte = <&[u8; 2]>::try_from(pair)
+            .ok()
+            .and_then(pair_value)
+            .and_then(|v| u8::try_from(v).ok())
+            .ok_or_else(|| group_error(pair, full.len()))?;
     }
     Ok(out)
 }
@@ -92,22 +93,50 @@ const DIGITS: [u8; 256] = {
     table
 };
 
-/// The little-endian base-45 value of a group of two or three characters.
-fn group_value(chunk: &[u8], offset: usize) -> Result<u32> {
-    let mut value = 0u32;
-    for (i, &c) in chunk.iter().enumerate().rev() {
-        let digit = Some(DIGITS[usize::from(c)])
-            .filter(|d| *d != INVALID)
-            .ok_or_else(|| {
-                Error::BadBase45(format!(
-                    "byte 0x{c:02x} ({:?}) at offset {} is not in the Base45 alphabet",
-                    char::from(c),
-                    offset + i
-                ))
-            })?;
-        value = value * 45 + u32::from(digit);
+/// The little-endian base-45 value of a three-character group, `None` if a character is
+/// outside the alphabet. Digits are below 45 and `INVALID` has the top bit set, so one OR of
+/// the digits tells whether any is invalid.
+#[inline(always)]
+fn triple_value(chars: &[u8; 3]) -> Option<u32> {
+    let [a, b, c] = chars.map(|c| DIGITS[usize::from(c)]);
+    let value = u32::from(a) + 45 * u32::from(b) + 45 * 45 * u32::from(c);
+    ((a | b | c) & 0x80 == 0).then_some(value)
+}
+
+/// The same for the final two-character group.
+fn pair_value(chars: &[u8; 2]) -> Option<u32> {
+    let [a, b] = chars.map(|c| DIGITS[usize::from(c)]);
+    ((a | b) & 0x80 == 0).then_some(u32::from(a) + 45 * u32::from(b))
+}
+
+/// Why `chars` (a group at `offset`) is not valid Base45: its first character outside the
+/// alphabet, else its value above the group's maximum.
+fn group_error(chars: &[u8], offset: usize) -> Error {
+    if let Some((i, &c)) = chars
+        .iter()
+        .enumerate()
+        .find(|(_, c)| DIGITS[usize::from(**c)] == INVALID)
+    {
+        return Error::BadBase45(format!(
+            "byte 0x{c:02x} ({:?}) at offset {} is not in the Base45 alphabet",
+            char::from(c),
+            offset + i
+        ));
     }
-    Ok(value)
+    // Every character is in the alphabet here, so this is the group's value.
+    let value = chars
+        .iter()
+        .rev()
+        .fold(0u32, |value, c| value * 45 + u32::from(DIGITS[usize::from(*c)]));
+    let max = if chars.len() == 3 {
+        u16::MAX as u32
+    } else {
+        u8::MAX as u32
+    };
+    let text = String::from_utf8_lossy(chars);
+    Error::BadBase45(format!(
+        "group \"{text}\" at offset {offset} has value {value} > {max}"
+    ))
 }
 
 #[cfg(test)]
@@ -148,6 +177,25 @@ mod tests {
         );
         let err = base45_decode("BB\u{e9}").unwrap_err();
         assert_eq!(err.code(), "encoding.bad_base45");
+    }
+
+    #[test]
+    fn the_first_bad_character_is_named_in_full_and_final_groups() {
+        let err = base45_decode("BB8a!X").unwrap_err();
+        assert!(
+            matches!(&err, Error::BadBase45(m) if m.contains("0x61") && m.contains("offset 3")),
+            "{err}"
+        );
+        let err = base45_decode("BB8Ua").unwrap_err();
+        assert!(
+            matches!(&err, Error::BadBase45(m) if m.contains("0x61") && m.contains("offset 4")),
+            "{err}"
+        );
+        let err = base45_decode("BB8V5").unwrap_err();
+        assert!(
+            matches!(&err, Error::BadBase45(m) if m.contains("\"V5\" at offset 3") && m.contains("256 > 255")),
+            "{err}"
+        );
     }
 
     #[test]

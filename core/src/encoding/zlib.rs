@@ -76,7 +76,7 @@ pub fn zlib_decompress(data: &[u8], limit: InflateLimit) -> Result<Vec<u8>> {
     // One byte beyond the cap is enough to tell "exactly at the cap" from "over it".
     let ceiling = limit.saturating_add(1);
     let mut inflater = Decompress::new(true);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(first_capacity(data.len(), ceiling));
     loop {
         if out.len() == out.capacity() {
             grow(&mut out, ceiling);
@@ -119,6 +119,13 @@ fn finish(data: &[u8], inflater: &Decompress, out: Vec<u8>) -> Result<Vec<u8>> {
         )));
     }
     Ok(out)
+}
+
+/// The first buffer: twice the input (QR payloads with a photo barely compress and text about
+/// halves, so most streams inflate in one call without regrowing), at least 4 KiB, never more
+/// than `ceiling`.
+fn first_capacity(input: usize, ceiling: usize) -> usize {
+    input.saturating_mul(2).clamp(4096.min(ceiling), ceiling)
 }
 
 /// Doubles the buffer (from 4 KiB) but never beyond `ceiling` bytes in total.

@@ -349,6 +349,38 @@ fn garbage_is_unknown_not_a_panic() {
     }
 }
 
+#[test]
+fn detection_reads_a_prefix_and_the_decoder_reports_what_follows() {
+    // A photo that does not compress makes the text far longer than the prefix detection reads.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let photo = (0..2048)
+        .map(|_| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (state >> 56) as u8
+        })
+        .collect();
+    let person = IdentityData {
+        photo: Some(photo),
+        ..person()
+    };
+    let key = SoftwareKey::generate(Algorithm::EdDsa).unwrap();
+    let text = claim169::encode(&person, &meta(), &key, &kid_options()).unwrap();
+    assert!(text.len() > 2000, "{}", text.len());
+    let v = verifier(trust_for(&key), Policy::default());
+    let report = v.verify(&VerifyRequest::text(text.clone())).unwrap();
+    assert_eq!(report.format(), "claim169");
+    assert!(report.is_valid());
+
+    // Broken far past the prefix: still Claim 169, refused by its decoder with the reason.
+    let mut broken = text.into_bytes();
+    let at = broken.len() - 30;
+    broken[at] = b'a';
+    let broken = String::from_utf8(broken).unwrap();
+    let err = v.verify(&VerifyRequest::text(broken)).unwrap_err();
+    assert_eq!(err.code(), "encoding.bad_base45");
+    assert!(err.to_string().contains(&format!("offset {at}")), "{err}");
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 

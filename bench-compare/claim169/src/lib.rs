@@ -1,0 +1,1 @@
+//! Only the bench in `benches/compare.rs`; see README.md.
