@@ -1,0 +1,241 @@
+//! SD-JWT and SD-JWT VC through `inkan_verifier::Verifier`: detection (compact and JWS JSON),
+//! the report's checks, holder binding from the request, x5c trust and issuance policy.
+
+use std::sync::Arc;
+
+use inkan_core::clock::FixedClock;
+use inkan_core::crypto::{Algorithm, Jwk, PublicKey, Signer, SoftwareKey};
+use inkan_core::encoding::b64_encode;
+use inkan_core::jose::Header;
+use inkan_core::sdjwt::{self, DisclosureFrame, HashAlg, OsSalts};
+use inkan_core::trust::{StaticTrustStore, TrustStore, purpose};
+use inkan_core::x509::{Certificate, TrustAnchor};
+use inkan_test_vectors::json;
+use inkan_verifier::{CheckId, Outcome, Policy, Verification, Verifier, VerifyRequest};
+use serde_json::{Value, json};
+
+const NOW: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
+const ISS: &str = "https://issuer.example.com";
+const VCT: &str = "urn:example:pid:1";
+
+fn verifier(trust: impl TrustStore + 'static, policy: Policy, now: i64) -> Verifier {
+    Verifier::builder(Arc::new(trust), policy, Arc::new(FixedClock::at_unix(now))).build()
+}
+
+fn failed(report: &Verification, id: &CheckId) -> String {
+    match &report.check(id).unwrap_or_else(|| panic!("no {id} check")).outcome {
+        Outcome::Failed { code, .. } => code.clone(),
+        other => panic!("{id}: {other:?}"),
+    }
+}
+
+fn passed(report: &Verification, id: &CheckId) -> bool {
+    report.check(id).is_some_and(|c| c.outcome == Outcome::Passed)
+}
+
+fn rfc_key(kid: &str) -> PublicKey {
+    let v = json("sd-jwt/rfc9901/examples.json");
+    PublicKey::from_jwk(&serde_json::from_value::<Jwk>(v["issuer_keys"][kid].clone()).unwrap()).unwrap()
+}
+
+fn rfc_case(name: &str) -> Value {
+    let v = json("sd-jwt/rfc9901/examples.json");
+    v["cases"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap().clone()
+}
+
+#[test]
+fn rfc9901_presentations_through_the_verifier() {
+    let trust = StaticTrustStore::builder().issuer_key(ISS, None, rfc_key("issuer-key-1")).build();
+    for name in ["section-5.2-presentation", "section-8.2-flattened-json-kb", "section-8.3-general-json-kb"] {
+        let case = rfc_case(name);
+        let v = verifier(trust.clone(), Policy::default().require(CheckId::HOLDER_BINDING), case["kb"]["iat"].as_i64().unwrap() + 10);
+        let request = VerifyRequest::text(case["token"].as_str().unwrap())
+            .audience("https://verifier.example.org")
+            .nonce("1234567890");
+        let report = v.verify(&request).unwrap();
+        assert!(report.is_valid(), "{name}: {:#}", report.to_json());
+        assert_eq!(report.format(), "sd-jwt");
+        assert_eq!(report.issuer(), Some(ISS));
+        assert_eq!(report.claims(), &case["processed"], "{name}");
+        assert!(passed(&report, &CheckId::new("disclosures")));
+        let status = report.check(&CheckId::STATUS).unwrap();
+        assert_eq!(status.outcome, Outcome::NotApplicable { reason: "no status check wired yet".into() });
+
+        // Another nonce: the presentation is checked and found invalid.
+        let replay = VerifyRequest::text(case["token"].as_str().unwrap())
+            .audience("https://verifier.example.org")
+            .nonce("another");
+        let report = v.verify(&replay).unwrap();
+        assert!(!report.is_valid());
+        assert_eq!(failed(&report, &CheckId::HOLDER_BINDING), "sdjwt.kb_nonce_mismatch");
+    }
+}
+
+#[test]
+fn missing_key_binding_fails_when_required_and_old_ones_too() {
+    let case = rfc_case("section-5.1-issuance");
+    let trust = StaticTrustStore::builder().issuer_key(ISS, None, rfc_key("issuer-key-1")).build();
+    let strict = verifier(trust.clone(), Policy::default().require(CheckId::HOLDER_BINDING), NOW);
+    let request = VerifyRequest::text(case["token"].as_str().unwrap()).audience("a").nonce("n");
+    let report = strict.verify(&request).unwrap();
+    assert_eq!(failed(&report, &CheckId::HOLDER_BINDING), "sdjwt.kb_missing");
+    assert!(!report.is_valid());
+    // Without holder binding required or requested, the bare SD-JWT is valid.
+    let lax = verifier(trust.clone(), Policy::default(), NOW);
+    let report = lax.verify(&VerifyRequest::text(case["token"].as_str().unwrap())).unwrap();
+    assert!(report.is_valid(), "{:#}", report.to_json());
+    // A KB-JWT from long ago fails.
+    let old = rfc_case("section-5.2-presentation");
+    let request = VerifyRequest::text(old["token"].as_str().unwrap())
+        .audience("https://verifier.example.org")
+        .nonce("1234567890");
+    let report = strict.verify(&request).unwrap();
+    assert_eq!(failed(&report, &CheckId::HOLDER_BINDING), "sdjwt.kb_too_old");
+}
+
+#[test]
+fn untrusted_issuer_and_tampering_are_reported() {
+    let case = rfc_case("section-5.2-presentation");
+    let other = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let trust = StaticTrustStore::builder().issuer_key(ISS, None, other.public_key().clone()).build();
+    let report = verifier(trust, Policy::default(), NOW).verify(&VerifyRequest::text(case["token"].as_str().unwrap())).unwrap();
+    assert_eq!(failed(&report, &CheckId::SIGNATURE), "crypto.bad_signature");
+    let empty = StaticTrustStore::builder().build();
+    let report = verifier(empty, Policy::default(), NOW).verify(&VerifyRequest::text(case["token"].as_str().unwrap())).unwrap();
+    assert_eq!(failed(&report, &CheckId::TRUST), "trust.untrusted");
+    // A Disclosure swapped for a forged one.
+    let trust = StaticTrustStore::builder().issuer_key(ISS, None, rfc_key("issuer-key-1")).build();
+    let token = case["token"].as_str().unwrap();
+    let family = "WyJlbHVWNU9nM2dTTklJOEVZbnN4QV9BIiwgImZhbWlseV9uYW1lIiwgIkRvZSJd";
+    let forged = sdjwt::Disclosure::property("eluV5Og3gSNII8EYnsxA_A", "family_name", "Smith".into());
+    let report = verifier(trust, Policy::default(), NOW)
+        .verify(&VerifyRequest::text(token.replace(family, forged.encoded())))
+        .unwrap();
+    assert_eq!(failed(&report, &CheckId::new("disclosures")), "sdjwt.digest_mismatch");
+    assert!(!report.is_valid());
+}
+
+#[test]
+fn oid4vp_sd_jwt_vc_example() {
+    let dir = inkan_test_vectors::vectors_dir().join("sd-jwt/oid4vp-sd_jwt_vcld/01");
+    let text: String = std::fs::read_to_string(dir.join("sd_jwt_presentation.txt"))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let trust = StaticTrustStore::builder()
+        .issuer_key(ISS, None, rfc_key("issuer-key-1"))
+        .allow_issue(ISS, "https://credentials.example.com/example_credential")
+        .build();
+    let request = VerifyRequest::text(text.clone()).audience("https://verifier.example.org").nonce("1234567890");
+    let report = verifier(trust, Policy::default(), 1_744_743_394 + 5).verify(&request).unwrap();
+    assert!(report.is_valid(), "{:#}", report.to_json());
+    assert_eq!(report.credential_type(), Some("https://credentials.example.com/example_credential"));
+    assert!(passed(&report, &CheckId::new("sd_jwt_vc")));
+    assert!(passed(&report, &CheckId::HOLDER_BINDING));
+    assert!(passed(&report, &CheckId::ISSUANCE_POLICY));
+    assert_eq!(report.claims(), &json("sd-jwt/oid4vp-sd_jwt_vcld/01/verified_contents.json"));
+    // An issuer that may not issue this type.
+    let trust = StaticTrustStore::builder()
+        .issuer_key(ISS, None, rfc_key("issuer-key-1"))
+        .allow_issue(ISS, "urn:other")
+        .build();
+    let report = verifier(trust, Policy::default(), 1_744_743_394 + 5).verify(&request).unwrap();
+    assert_eq!(failed(&report, &CheckId::ISSUANCE_POLICY), "trust.untrusted");
+}
+
+mod pki {
+    use inkan_core::crypto::{Algorithm, SoftwareKey};
+    use openssl::asn1::Asn1Time;
+    use openssl::bn::BigNum;
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::hash::MessageDigest;
+    use openssl::nid::Nid;
+    use openssl::pkey::{PKey, Private};
+    use openssl::x509::extension::{BasicConstraints, KeyUsage};
+    use openssl::x509::{X509, X509Builder, X509NameBuilder};
+
+    fn cert(subject: &str, key: &PKey<Private>, issuer: Option<(&X509, &PKey<Private>)>) -> X509 {
+        let name = |cn: &str| {
+            let mut b = X509NameBuilder::new().unwrap();
+            b.append_entry_by_text("CN", cn).unwrap();
+            b.build()
+        };
+        let mut b = X509Builder::new().unwrap();
+        b.set_version(2).unwrap();
+        b.set_serial_number(&BigNum::from_u32(if issuer.is_none() { 1 } else { 2 }).unwrap().to_asn1_integer().unwrap())
+            .unwrap();
+        b.set_subject_name(&name(subject)).unwrap();
+        b.set_issuer_name(issuer.map_or(&name(subject), |(c, _)| c.subject_name())).unwrap();
+        b.set_pubkey(key).unwrap();
+        b.set_not_before(&Asn1Time::from_unix(1_700_000_000).unwrap()).unwrap();
+        b.set_not_after(&Asn1Time::from_unix(1_900_000_000).unwrap()).unwrap();
+        if issuer.is_none() {
+            b.append_extension(BasicConstraints::new().critical().ca().build().unwrap()).unwrap();
+            b.append_extension(KeyUsage::new().critical().key_cert_sign().build().unwrap()).unwrap();
+        } else {
+            b.append_extension(KeyUsage::new().critical().digital_signature().build().unwrap()).unwrap();
+        }
+        b.sign(issuer.map_or(key, |(_, k)| k), MessageDigest::sha256()).unwrap();
+        b.build()
+    }
+
+    /// A root and an issuer certificate signed by it: (root DER, leaf DER, leaf key).
+    pub fn chain() -> (Vec<u8>, Vec<u8>, SoftwareKey) {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+        let root_key = PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap();
+        let root = cert("sd-jwt test root", &root_key, None);
+        let leaf_key = SoftwareKey::generate(Algorithm::Es256).unwrap();
+        let leaf_pkey = PKey::private_key_from_pem(leaf_key.to_pkcs8_pem().unwrap().as_bytes()).unwrap();
+        let leaf = cert("sd-jwt test issuer", &leaf_pkey, Some((&root, &root_key)));
+        (root.to_der().unwrap(), leaf.to_der().unwrap(), leaf_key)
+    }
+}
+
+#[test]
+fn x5c_issuer_trusted_only_when_anchored() {
+    let (root, leaf, key) = pki::chain();
+    let holder = SoftwareKey::generate(Algorithm::EdDsa).unwrap();
+    let claims = json!({"iss": ISS, "vct": VCT, "iat": NOW - 60, "exp": NOW + 3600,
+        "given_name": "Ada", "cnf": {"jwk": holder.public_jwk()},
+        "status": {"status_list": {"idx": 7, "uri": "https://issuer.example.com/status/1"}}});
+    let header = Header { x5c: Some(vec![b64_encode(&leaf)]), ..Header::default() }.with_typ("dc+sd-jwt");
+    let frame = DisclosureFrame::from_paths(&["given_name".parse().unwrap()]);
+    let issued = sdjwt::issue(claims.as_object().unwrap(), &frame, &header, &key, &mut OsSalts, HashAlg::Sha256).unwrap();
+    let shown = issued.bind(&holder, "https://rp", "n", NOW).unwrap().serialize();
+    let request = VerifyRequest::text(shown).audience("https://rp").nonce("n");
+
+    let anchored = StaticTrustStore::builder()
+        .x509_anchor(purpose::SD_JWT, TrustAnchor::from_certificate(Certificate::from_der(&root).unwrap()).unwrap())
+        .build();
+    let report = verifier(anchored, Policy::default(), NOW).verify(&request).unwrap();
+    assert!(report.is_valid(), "{:#}", report.to_json());
+    assert_eq!(report.claims()["status"]["status_list"]["idx"], 7);
+    assert_eq!(report.claims()["given_name"], "Ada");
+
+    // The same chain anchored for another purpose only: the signature holds, trust does not.
+    let elsewhere = StaticTrustStore::builder()
+        .x509_anchor(purpose::MDOC_IACA, TrustAnchor::from_certificate(Certificate::from_der(&root).unwrap()).unwrap())
+        .build();
+    let report = verifier(elsewhere, Policy::default(), NOW).verify(&request).unwrap();
+    assert!(passed(&report, &CheckId::SIGNATURE));
+    assert_eq!(failed(&report, &CheckId::TRUST), "x509.untrusted");
+    assert!(!report.is_valid());
+}
+
+#[test]
+fn sd_jwt_vc_rule_violations_fail() {
+    let key = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let trust = StaticTrustStore::builder().issuer_key(ISS, None, key.public_key().clone()).build();
+    // exp made selectively disclosable: SD-JWT VC forbids it.
+    let claims = json!({"iss": ISS, "vct": VCT, "exp": NOW + 60});
+    let frame = DisclosureFrame::from_paths(&["exp".parse().unwrap()]);
+    let header = Header::default().with_typ("dc+sd-jwt");
+    let sd = sdjwt::issue(claims.as_object().unwrap(), &frame, &header, &key, &mut OsSalts, HashAlg::Sha256).unwrap();
+    let report = verifier(trust.clone(), Policy::default(), NOW).verify(&VerifyRequest::text(sd.serialize())).unwrap();
+    assert_eq!(failed(&report, &CheckId::new("sd_jwt_vc")), "sdjwt.vc_invalid");
+    // Expired.
+    let claims = json!({"iss": ISS, "vct": VCT, "exp": NOW - 3600});
+    let sd = sdjwt::issue(claims.as_object().unwrap(), &DisclosureFrame::default(), &header, &key, &mut OsSalts, HashAlg::Sha256).unwrap();
+    let report = verifier(trust, Policy::default(), NOW).verify(&VerifyRequest::text(sd.serialize())).unwrap();
+    assert_eq!(failed(&report, &CheckId::VALIDITY), "jwt.expired");
+}

@@ -1,0 +1,317 @@
+//! SD-JWT (RFC 9901) and SD-JWT VC (`dc+sd-jwt`, legacy `vc+sd-jwt`), compact (`jwt~d~…~kb`) or
+//! JWS JSON (`disclosures` in the unprotected header).
+//!
+//! Checks: `decode`; `signature` with the issuer key from `x5c` (chain validated for
+//! [`purpose::SD_JWT`]) or from the trust store by `iss` and `kid`; `trust`; `disclosures`
+//! (every Disclosure matches exactly one digest, RFC 9901 §7.1); `sd_jwt_vc` (the SD-JWT VC
+//! rules, for `dc+sd-jwt`/`vc+sd-jwt`); `validity` (`exp`/`nbf`/`iat` of the processed payload
+//! under the policy's rules); `holder_binding` (the KB-JWT against `cnf`, the request's `aud`
+//! and `nonce`, fresh `iat`; required when the policy requires it or the request names an
+//! audience or nonce — never because a KB-JWT happens to be there, RFC 9901 §9.5);
+//! `issuance_policy` (`may_issue(iss, vct)`); `status` (see [`check_status`]).
+
+use inkan_core::crypto::PublicKey;
+use inkan_core::encoding::b64_decode;
+use inkan_core::jose::jws::{self, VerifyOptions};
+use inkan_core::sdjwt::{self, KbExpectation, Limits, Processed, SdJwt, VerifiedIssuerJwt, vc};
+use inkan_core::trust::purpose;
+use inkan_core::x509::Certificate;
+use serde_json::{Map, Value};
+
+use crate::{ANY, CheckId, Confidence, Context, Format, InputRef, ReportBuilder, Result, Verification};
+
+/// The format's identifier.
+pub const ID: &str = "sd-jwt";
+
+/// The check that every Disclosure belongs (RFC 9901 §7.1 steps 3–5).
+pub const DISCLOSURES: CheckId = CheckId::new("disclosures");
+
+/// The SD-JWT VC rules (`vct`, claim types, never-disclosable claims).
+pub const SD_JWT_VC: CheckId = CheckId::new("sd_jwt_vc");
+
+/// SD-JWT and SD-JWT VC presentations.
+///
+/// ```
+/// use inkan_verifier::{Confidence, Format, InputRef};
+/// use inkan_verifier::formats::sd_jwt::SdJwtFormat;
+/// assert_eq!(SdJwtFormat.detect(&InputRef::Text("eyJhbGciOiJFUzI1NiJ9.e30.AA~")), Confidence::CERTAIN);
+/// assert_eq!(SdJwtFormat.detect(&InputRef::Text("eyJhbGciOiJFUzI1NiJ9.e30.AA")), Confidence::NONE);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SdJwtFormat;
+
+impl Format for SdJwtFormat {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn detect(&self, input: &InputRef<'_>) -> Confidence {
+        match input.text() {
+            Some(text) if looks_compact(text) || looks_json(text) => Confidence::CERTAIN,
+            _ => Confidence::NONE,
+        }
+    }
+
+    fn verify(&self, input: &InputRef<'_>, cx: &Context<'_>) -> Result<Verification> {
+        let limits = Limits {
+            max_len: cx.policy().input_limit().min(Limits::default().max_len),
+            ..Limits::default()
+        };
+        let sd = SdJwt::parse(input.text().unwrap_or_default(), &limits)?;
+        let header = jws::peek_header(sd.issuer_jwt())?;
+        let is_vc = header.typ.as_deref().is_some_and(vc::is_vc_typ);
+        let mut report = cx.report(ID);
+        report.passed(CheckId::DECODE);
+        let Some(signed) = check_signature_and_trust(&sd, cx, &mut report) else {
+            return Ok(cx.finish(report));
+        };
+        if let Some(iss) = signed.claims.get("iss").and_then(Value::as_str) {
+            report.issuer(iss);
+        }
+        let processed = match sd.process(&signed.claims) {
+            Ok(p) => p,
+            Err(e) => {
+                report.check(DISCLOSURES, Err(e));
+                return Ok(cx.finish(report));
+            }
+        };
+        report.passed(DISCLOSURES);
+        let vct = is_vc.then(|| check_vc(&processed, &mut report)).flatten();
+        check_validity(&processed.claims, cx, &mut report);
+        check_holder_binding(&sd, &processed, cx, &mut report);
+        check_issuance_policy(&processed.claims, vct.as_deref(), cx, &mut report);
+        let (id, outcome) = check_status(&processed.claims);
+        match outcome {
+            Ok(()) => report.passed(id),
+            Err(reason) => report.not_applicable(id, reason),
+        };
+        report.claims(Value::Object(processed.claims));
+        Ok(cx.finish(report))
+    }
+}
+
+/// `jwt~…`: a JWS compact part, then at least one `~`.
+fn looks_compact(text: &str) -> bool {
+    let Some((jwt, _)) = text.split_once('~') else {
+        return false;
+    };
+    jwt.starts_with("eyJ") && jwt.split('.').count() == 3
+}
+
+/// A JWS JSON object whose (first) unprotected header carries `disclosures`.
+fn looks_json(text: &str) -> bool {
+    if !text.starts_with('{') {
+        return false;
+    }
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
+        return false;
+    };
+    let header = match map.get("signatures") {
+        Some(Value::Array(list)) => list.first().and_then(|s| s.get("header")),
+        _ => map.get("header"),
+    };
+    map.contains_key("payload") && header.is_some_and(|h| h.get("disclosures").is_some())
+}
+
+/// Verifies the Issuer-signed JWT; records `signature` and `trust`. `None` when no signature
+/// verified (the report then says why).
+fn check_signature_and_trust(sd: &SdJwt, cx: &Context<'_>, report: &mut ReportBuilder) -> Option<VerifiedIssuerJwt> {
+    let opts = VerifyOptions::default();
+    let header = match jws::peek_header(sd.issuer_jwt()) {
+        Ok(h) => h,
+        Err(e) => {
+            report.check(CheckId::SIGNATURE, Err(e));
+            return None;
+        }
+    };
+    let alg = header.alg.as_deref().unwrap_or_default();
+    if let Err(e) =
+        inkan_core::crypto::Algorithm::from_jose(alg).and_then(|a| cx.policy().check_algorithm(a))
+    {
+        report.check(CheckId::SIGNATURE, Err(e));
+        report.not_applicable(CheckId::TRUST, "the signature could not be checked");
+        return None;
+    }
+    match header.x5c.as_deref() {
+        Some(chain) if !chain.is_empty() => by_chain(sd, chain, &opts, cx, report),
+        _ => by_issuer_key(sd, &opts, cx, report),
+    }
+}
+
+/// The leaf of `x5c` signs; the chain must lead to an anchor for [`purpose::SD_JWT`]. The
+/// signature is checked even when the chain is not trusted, so the report tells both.
+fn by_chain(
+    sd: &SdJwt,
+    chain: &[String],
+    opts: &VerifyOptions,
+    cx: &Context<'_>,
+    report: &mut ReportBuilder,
+) -> Option<VerifiedIssuerJwt> {
+    let certs: inkan_core::Result<Vec<Certificate>> = chain
+        .iter()
+        .map(|b64| {
+            let der = b64_decode(b64)
+                .map_err(|e| inkan_core::Error::X509Malformed(format!("x5c is not base64: {e}")))?;
+            Certificate::from_der(&der)
+        })
+        .collect();
+    let certs = match certs {
+        Ok(c) => c,
+        Err(e) => {
+            report.not_applicable(CheckId::SIGNATURE, "the x5c certificates are malformed");
+            report.check(CheckId::TRUST, Err(e));
+            return None;
+        }
+    };
+    let validated = cx.trust().chain_validator(purpose::SD_JWT).validate(&certs, cx.clock());
+    let leaf_key = match (&validated, certs.first()) {
+        (Ok(ok), _) => Ok(ok.leaf_key().clone()),
+        (Err(_), Some(leaf)) => leaf.public_key(),
+        (Err(e), None) => Err(e.clone()),
+    };
+    let signed = leaf_key.and_then(|key| sd.verify_signature(opts, |_, _| Ok(&key)));
+    let out = match signed {
+        Ok(s) => {
+            report.passed(CheckId::SIGNATURE);
+            Some(s)
+        }
+        Err(e) => {
+            report.check(CheckId::SIGNATURE, Err(e));
+            None
+        }
+    };
+    report.check(CheckId::TRUST, validated.map(|_| ()));
+    out
+}
+
+/// Every key the trust store files under `iss` (or any issuer) and `kid` is tried.
+fn by_issuer_key(
+    sd: &SdJwt,
+    opts: &VerifyOptions,
+    cx: &Context<'_>,
+    report: &mut ReportBuilder,
+) -> Option<VerifiedIssuerJwt> {
+    let claims = sd.unverified_claims().unwrap_or_default();
+    let issuer = claims.get("iss").and_then(Value::as_str).unwrap_or(ANY);
+    let kid = jws::peek_header(sd.issuer_jwt()).ok().and_then(|h| h.kid);
+    let keys: Vec<PublicKey> = cx.trust().issuer_keys(issuer, kid.as_deref());
+    if keys.is_empty() {
+        let note = kid.map(|k| format!(" with kid {k:?}")).unwrap_or_default();
+        report.not_applicable(CheckId::SIGNATURE, "no trusted key to check it with");
+        report.check(
+            CheckId::TRUST,
+            Err(inkan_core::Error::Untrusted(format!("no trusted key for issuer {issuer:?}{note}"))),
+        );
+        return None;
+    }
+    let mut last = inkan_core::Error::BadSignature;
+    for key in &keys {
+        match sd.verify_signature(opts, |_, _| Ok(key)) {
+            Ok(signed) => {
+                report.passed(CheckId::SIGNATURE).passed(CheckId::TRUST);
+                return Some(signed);
+            }
+            Err(e) => last = e,
+        }
+    }
+    report.check(CheckId::SIGNATURE, Err(last));
+    report.not_applicable(CheckId::TRUST, "no trusted key verified the signature");
+    None
+}
+
+/// The SD-JWT VC rules; returns the `vct` when they hold.
+fn check_vc(processed: &Processed, report: &mut ReportBuilder) -> Option<String> {
+    match vc::check_claims(&processed.claims, &processed.disclosed) {
+        Ok(info) => {
+            report.passed(SD_JWT_VC).credential_type(info.vct.clone());
+            Some(info.vct)
+        }
+        Err(e) => {
+            report.check(SD_JWT_VC, Err(e));
+            None
+        }
+    }
+}
+
+fn check_validity(claims: &Map<String, Value>, cx: &Context<'_>, report: &mut ReportBuilder) {
+    let time = |name: &str| match claims.get(name) {
+        None => Ok(None),
+        Some(v) => v.as_i64().map(Some).ok_or_else(|| {
+            inkan_core::Error::InvalidClaim(format!("{name} must be an integer NumericDate"))
+        }),
+    };
+    let result = (|| {
+        cx.policy()
+            .time_rules()
+            .check(time("exp")?, time("nbf")?, time("iat")?, cx.clock())
+    })();
+    report.check(CheckId::VALIDITY, result);
+}
+
+fn check_holder_binding(sd: &SdJwt, processed: &Processed, cx: &Context<'_>, report: &mut ReportBuilder) {
+    let request = cx.request();
+    let wanted = cx.policy().is_required(&CheckId::HOLDER_BINDING)
+        || request.expected_audience().is_some()
+        || request.expected_nonce().is_some();
+    if !wanted {
+        report.not_applicable(
+            CheckId::HOLDER_BINDING,
+            "holder binding not requested (no audience or nonce expected)",
+        );
+        return;
+    }
+    let result = (|| {
+        let (Some(aud), Some(nonce)) = (request.expected_audience(), request.expected_nonce()) else {
+            // Checked only when a KB-JWT is there, so a missing one is reported as such.
+            sd.kb_jwt().ok_or(inkan_core::Error::SdJwtKbMissing)?;
+            return Err(inkan_core::Error::SdJwtKbInvalid(
+                "the verifier expects no audience and nonce to check it against".into(),
+            ));
+        };
+        let key = sdjwt::holder_key(processed.claims.get("cnf"), |_| request.expected_holder_key().cloned())?;
+        if let Some(expected) = request.expected_holder_key() {
+            if expected != &key {
+                return Err(inkan_core::Error::SdJwtNoHolderKey(
+                    "cnf names another key than the expected holder key".into(),
+                ));
+            }
+        }
+        let expect = KbExpectation::new(aud, nonce).leeway_secs(cx.policy().time_rules().leeway_secs);
+        sd.verify_key_binding(&key, processed.hash_alg, &expect, &VerifyOptions::default(), cx.clock())
+            .map(|_| ())
+    })();
+    report.check(CheckId::HOLDER_BINDING, result);
+}
+
+fn check_issuance_policy(claims: &Map<String, Value>, vct: Option<&str>, cx: &Context<'_>, report: &mut ReportBuilder) {
+    let iss = claims.get("iss").and_then(Value::as_str);
+    match (iss, vct) {
+        (Some(iss), Some(vct)) => {
+            let allowed = cx.trust().may_issue(iss, vct);
+            report.check(
+                CheckId::ISSUANCE_POLICY,
+                allowed
+                    .then_some(())
+                    .ok_or_else(|| inkan_core::Error::Untrusted(format!("{iss} may not issue {vct}"))),
+            );
+        }
+        (None, _) => {
+            report.not_applicable(CheckId::ISSUANCE_POLICY, "the credential names no issuer");
+        }
+        (_, None) => {
+            report.not_applicable(CheckId::ISSUANCE_POLICY, "not an SD-JWT VC: no credential type");
+        }
+    }
+}
+
+/// The `status` check. The Token Status List check is wired in at merge time; until then the
+/// `status` claim stays in the processed payload and the check is not applicable.
+///
+/// ```
+/// use inkan_verifier::formats::sd_jwt::check_status;
+/// let (_, outcome) = check_status(&serde_json::Map::new());
+/// assert!(outcome.is_err());
+/// ```
+pub fn check_status(_claims: &Map<String, Value>) -> (CheckId, std::result::Result<(), String>) {
+    (CheckId::STATUS, Err("no status check wired yet".into()))
+}
