@@ -8,6 +8,7 @@ mod claim169;
 mod io;
 mod keygen;
 mod qr;
+mod sd_jwt;
 mod verify;
 
 use std::process::ExitCode;
@@ -41,6 +42,9 @@ enum Command {
     /// QR codes: render a payload, scan images.
     #[command(subcommand)]
     Qr(qr::QrCommand),
+    /// SD-JWT VCs: issue from claims JSON, present with selected Disclosures and key binding.
+    #[command(subcommand, name = "sd-jwt")]
+    SdJwt(sd_jwt::SdJwtCommand),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Claim169(command) => claim169::run(command),
         Command::Qr(command) => qr::run(command),
+        Command::SdJwt(command) => sd_jwt::run(command),
     };
     match result {
         Ok(output) => output.emit(cli.pretty),
