@@ -13,7 +13,9 @@ use inkan_issuer::sd_jwt_vc::{DisclosurePolicy, SdJwtVcIssuer};
 use serde_json::{Value, json};
 
 use crate::CmdResult;
-use crate::io::{Failure, MAX_INPUT, Output, read_input, read_public_key, read_signing_key, read_text, write_new};
+use crate::io::{
+    Failure, MAX_INPUT, Output, read_input, read_public_key, read_signing_key, read_text, write_new,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum SdJwtCommand {
@@ -101,7 +103,9 @@ pub fn run(command: &SdJwtCommand) -> CmdResult {
 
 fn clock(at: Option<&str>) -> Result<Box<dyn Clock>, Failure> {
     Ok(match at {
-        Some(at) => Box::new(FixedClock::from_rfc3339(at).map_err(|e| Failure::usage(format!("--at {at}: {e}")))?),
+        Some(at) => {
+            Box::new(FixedClock::from_rfc3339(at).map_err(|e| Failure::usage(format!("--at {at}: {e}")))?)
+        }
         None => Box::new(SystemClock),
     })
 }
@@ -134,7 +138,8 @@ fn policy(args: &IssueArgs) -> Result<DisclosurePolicy, Failure> {
 }
 
 fn issue(args: &IssueArgs) -> CmdResult {
-    let claims: Value = serde_json::from_slice(&read_input(&args.input, MAX_INPUT)?).map_err(inkan_core::Error::from)?;
+    let claims: Value =
+        serde_json::from_slice(&read_input(&args.input, MAX_INPUT)?).map_err(inkan_core::Error::from)?;
     let Value::Object(claims) = claims else {
         return Err(Failure::usage("the claims must be a JSON object"));
     };

@@ -21,7 +21,8 @@ fn inkan(args: &[&str], stdin: &[u8]) -> Output {
 }
 
 fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn p(path: &Path) -> &str {
@@ -42,26 +43,91 @@ fn issue_present_verify() {
     let (issued, shown) = (dir.path().join("pid.sd-jwt"), dir.path().join("shown.sd-jwt"));
     let claims = br#"{"given_name": "Jane", "family_name": "Doe", "address": {"locality": "Anytown", "country": "XX"}}"#;
     let out = inkan(
-        &["sd-jwt", "issue", "-", "--key", p(&issuer), "--iss", "https://id.example", "--vct", "urn:example:pid",
-          "--sd", "given_name", "--sd", "family_name", "--sd", "address.locality", "--decoys", "2",
-          "--holder-key", p(&holder_pub), "--validity-secs", "86400", "--out", p(&issued)],
+        &[
+            "sd-jwt",
+            "issue",
+            "-",
+            "--key",
+            p(&issuer),
+            "--iss",
+            "https://id.example",
+            "--vct",
+            "urn:example:pid",
+            "--sd",
+            "given_name",
+            "--sd",
+            "family_name",
+            "--sd",
+            "address.locality",
+            "--decoys",
+            "2",
+            "--holder-key",
+            p(&holder_pub),
+            "--validity-secs",
+            "86400",
+            "--out",
+            p(&issued),
+        ],
         claims,
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(json(&out)["sd_jwt"].as_str().unwrap(), std::fs::read_to_string(&issued).unwrap());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        json(&out)["sd_jwt"].as_str().unwrap(),
+        std::fs::read_to_string(&issued).unwrap()
+    );
 
     let out = inkan(
-        &["sd-jwt", "present", p(&issued), "--disclose", "given_name", "--key", p(&holder),
-          "--aud", "https://rp.example", "--nonce", "n-42", "--out", p(&shown)],
+        &[
+            "sd-jwt",
+            "present",
+            p(&issued),
+            "--disclose",
+            "given_name",
+            "--key",
+            p(&holder),
+            "--aud",
+            "https://rp.example",
+            "--nonce",
+            "n-42",
+            "--out",
+            p(&shown),
+        ],
         b"",
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let verify = |nonce: &str| {
-        inkan(&["verify", p(&shown), "--trust", p(&issuer_pub), "--aud", "https://rp.example", "--nonce", nonce], b"")
+        inkan(
+            &[
+                "verify",
+                p(&shown),
+                "--trust",
+                p(&issuer_pub),
+                "--aud",
+                "https://rp.example",
+                "--nonce",
+                nonce,
+            ],
+            b"",
+        )
     };
     let out = verify("n-42");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let report = json(&out);
     assert_eq!(report["format"], "sd-jwt");
     assert_eq!(report["credential_type"], "urn:example:pid");
@@ -71,7 +137,12 @@ fn issue_present_verify() {
     let out = verify("replayed");
     assert_eq!(out.status.code(), Some(1));
     let report = json(&out);
-    let binding = report["checks"].as_array().unwrap().iter().find(|c| c["check"] == "holder_binding").unwrap();
+    let binding = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "holder_binding")
+        .unwrap();
     assert_eq!(binding["code"], "sdjwt.kb_nonce_mismatch");
 }
 
@@ -85,7 +156,22 @@ fn bad_usage_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(json(&out)["error"]["code"], "cli.bad_argument");
     // A claim SD-JWT VC keeps in the clear.
-    let out = inkan(&["sd-jwt", "issue", "-", "--key", p(&key), "--iss", "i", "--vct", "v", "--sd", "cnf"], b"{}");
+    let out = inkan(
+        &[
+            "sd-jwt",
+            "issue",
+            "-",
+            "--key",
+            p(&key),
+            "--iss",
+            "i",
+            "--vct",
+            "v",
+            "--sd",
+            "cnf",
+        ],
+        b"{}",
+    );
     assert_eq!(json(&out)["error"]["code"], "sdjwt.bad_frame");
     // Not an SD-JWT.
     let out = inkan(&["sd-jwt", "present", "-", "--disclose", "a"], b"hello");

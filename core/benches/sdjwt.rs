@@ -12,7 +12,9 @@ use inkan_core::crypto::{Algorithm, Signer, SoftwareKey, Verifier};
 use inkan_core::encoding::b64url_decode;
 use inkan_core::jose::Header;
 use inkan_core::jose::jws::VerifyOptions;
-use inkan_core::sdjwt::{self, ClaimPath, DisclosureFrame, HashAlg, KbExpectation, Limits, OsSalts, SdJwt, vc};
+use inkan_core::sdjwt::{
+    self, ClaimPath, DisclosureFrame, HashAlg, KbExpectation, Limits, OsSalts, SdJwt, vc,
+};
 
 const NOW: i64 = 1_767_225_600;
 
@@ -24,8 +26,16 @@ fn presentation(issuer: &SoftwareKey, holder: &SoftwareKey) -> String {
         "status": {"status_list": {"idx": 412, "uri": "https://issuer.example/status/1"}},
     });
     let names = [
-        "given_name", "family_name", "birthdate", "birth_place", "nationality",
-        "resident_address", "resident_city", "resident_country", "document_number", "issuing_authority",
+        "given_name",
+        "family_name",
+        "birthdate",
+        "birth_place",
+        "nationality",
+        "resident_address",
+        "resident_city",
+        "resident_country",
+        "document_number",
+        "issuing_authority",
     ];
     for (i, name) in names.iter().enumerate() {
         claims[*name] = format!("value {i} of the credential").into();
@@ -33,8 +43,18 @@ fn presentation(issuer: &SoftwareKey, holder: &SoftwareKey) -> String {
     let paths: Vec<ClaimPath> = names.iter().map(|n| n.parse().unwrap()).collect();
     let frame = DisclosureFrame::from_paths(&paths);
     let header = Header::for_signer(issuer).with_typ(vc::TYP);
-    let sd = sdjwt::issue(claims.as_object().unwrap(), &frame, &header, issuer, &mut OsSalts, HashAlg::Sha256).unwrap();
-    sd.bind(holder, "https://verifier.example", "n-0S6_WzA2Mj", NOW).unwrap().serialize()
+    let sd = sdjwt::issue(
+        claims.as_object().unwrap(),
+        &frame,
+        &header,
+        issuer,
+        &mut OsSalts,
+        HashAlg::Sha256,
+    )
+    .unwrap();
+    sd.bind(holder, "https://verifier.example", "n-0S6_WzA2Mj", NOW)
+        .unwrap()
+        .serialize()
 }
 
 fn verify(text: &str, issuer: &inkan_core::crypto::PublicKey) {
@@ -46,8 +66,14 @@ fn verify(text: &str, issuer: &inkan_core::crypto::PublicKey) {
     vc::check_claims(&processed.claims, &processed.disclosed).unwrap();
     let holder = sdjwt::holder_key(processed.claims.get("cnf"), |_| None).unwrap();
     let expect = KbExpectation::new("https://verifier.example", "n-0S6_WzA2Mj");
-    sd.verify_key_binding(&holder, processed.hash_alg, &expect, &opts, &FixedClock::at_unix(NOW + 1))
-        .unwrap();
+    sd.verify_key_binding(
+        &holder,
+        processed.hash_alg,
+        &expect,
+        &opts,
+        &FixedClock::at_unix(NOW + 1),
+    )
+    .unwrap();
     assert_eq!(processed.disclosed.len(), 10);
 }
 
@@ -66,7 +92,8 @@ fn bench(c: &mut Criterion) {
     let (kb_input, kb_sig) = split(parsed.kb_jwt().unwrap());
     let (ik, hk) = (issuer.public_key().clone(), holder.public_key().clone());
     let raw = || {
-        ik.verify(Algorithm::Es256, jwt_input.as_bytes(), &jwt_sig).unwrap();
+        ik.verify(Algorithm::Es256, jwt_input.as_bytes(), &jwt_sig)
+            .unwrap();
         hk.verify(Algorithm::Es256, kb_input.as_bytes(), &kb_sig).unwrap();
     };
     let full = || verify(std::hint::black_box(&text), &ik);

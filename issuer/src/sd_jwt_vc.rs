@@ -98,9 +98,10 @@ impl DisclosurePolicy {
             .iter()
             .map(|p| p.parse::<ClaimPath>())
             .collect::<Result<Vec<_>>>()?;
-        if let Some(p) = paths.iter().find(|p| {
-            p.steps().len() == 1 && vc::NEVER_DISCLOSABLE.contains(&p.to_string().as_str())
-        }) {
+        if let Some(p) = paths
+            .iter()
+            .find(|p| p.steps().len() == 1 && vc::NEVER_DISCLOSABLE.contains(&p.to_string().as_str()))
+        {
             return Err(Error::SdJwtBadFrame(format!(
                 "{p} must not be selectively disclosable in an SD-JWT VC"
             )));
@@ -163,7 +164,12 @@ impl<'a> SdJwtVcIssuer<'a> {
     ///
     /// Errors: [`Error::SdJwtBadFrame`] (claims that set issuer-controlled members, paths that
     /// name no claim), [`Error::InvalidKey`] (a private holder key), signing errors.
-    pub fn issue(&self, claims: &Map<String, Value>, holder: Option<&Jwk>, salts: &mut dyn SaltSource) -> Result<SdJwt> {
+    pub fn issue(
+        &self,
+        claims: &Map<String, Value>,
+        holder: Option<&Jwk>,
+        salts: &mut dyn SaltSource,
+    ) -> Result<SdJwt> {
         if let Some(name) = ISSUER_SET.iter().find(|n| claims.contains_key(**n)) {
             return Err(Error::SdJwtBadFrame(format!(
                 "the claims set {name:?}, which the issuer sets itself"
@@ -197,7 +203,14 @@ impl<'a> SdJwtVcIssuer<'a> {
             ..Header::for_signer(self.signer)
         }
         .with_typ(vc::TYP);
-        sdjwt::issue(&payload, &self.policy.frame()?, &header, self.signer, salts, self.policy.hash_alg()?)
+        sdjwt::issue(
+            &payload,
+            &self.policy.frame()?,
+            &header,
+            self.signer,
+            salts,
+            self.policy.hash_alg()?,
+        )
     }
 }
 
@@ -225,7 +238,9 @@ mod tests {
             .issue(claims.as_object().unwrap(), None, &mut OsSalts)
             .unwrap();
         let sd = SdJwt::parse(&sd.serialize(), &Limits::default()).unwrap();
-        let signed = sd.verify_signature(&VerifyOptions::default(), |_, _| Ok(key.public_key())).unwrap();
+        let signed = sd
+            .verify_signature(&VerifyOptions::default(), |_, _| Ok(key.public_key()))
+            .unwrap();
         assert_eq!(signed.header.typ.as_deref(), Some("dc+sd-jwt"));
         let processed = sd.process(&signed.claims).unwrap();
         assert_eq!(processed.hash_alg, HashAlg::Sha512);
@@ -241,13 +256,25 @@ mod tests {
         let clock = FixedClock::at_unix(0);
         let issuer = SdJwtVcIssuer::new(&key, &clock, DisclosurePolicy::new("v", "i"));
         let claims = json!({"iss": "someone else"});
-        let err = issuer.issue(claims.as_object().unwrap(), None, &mut OsSalts).unwrap_err();
+        let err = issuer
+            .issue(claims.as_object().unwrap(), None, &mut OsSalts)
+            .unwrap_err();
         assert_eq!(err.code(), "sdjwt.bad_frame");
         let private = key.to_jwk().unwrap();
-        let err = issuer.issue(&Map::new(), Some(&private), &mut OsSalts).unwrap_err();
+        let err = issuer
+            .issue(&Map::new(), Some(&private), &mut OsSalts)
+            .unwrap_err();
         assert_eq!(err.code(), "crypto.invalid_key");
-        for bad in [r#"{"vct": "v", "iss": "i", "sd": ["cnf"]}"#, r#"{"vct": "v"}"#, r#"{"vct": "v", "iss": "i", "x": 1}"#] {
-            assert_eq!(DisclosurePolicy::from_json(bad).unwrap_err().code(), "sdjwt.bad_frame", "{bad}");
+        for bad in [
+            r#"{"vct": "v", "iss": "i", "sd": ["cnf"]}"#,
+            r#"{"vct": "v"}"#,
+            r#"{"vct": "v", "iss": "i", "x": 1}"#,
+        ] {
+            assert_eq!(
+                DisclosurePolicy::from_json(bad).unwrap_err().code(),
+                "sdjwt.bad_frame",
+                "{bad}"
+            );
         }
     }
 }

@@ -59,7 +59,15 @@ fn inkan_issues_and_presents_the_oracle_verifies() {
     let paths: Vec<_> = SD.iter().map(|p| p.join(".").parse().unwrap()).collect();
     let frame = DisclosureFrame::from_paths(&paths).with_decoys(&Default::default(), 2);
     let header = Header::default().with_typ("dc+sd-jwt");
-    let issued = sdjwt::issue(claims.as_object().unwrap(), &frame, &header, &issuer, &mut OsSalts, HashAlg::Sha256).unwrap();
+    let issued = sdjwt::issue(
+        claims.as_object().unwrap(),
+        &frame,
+        &header,
+        &issuer,
+        &mut OsSalts,
+        HashAlg::Sha256,
+    )
+    .unwrap();
 
     // The whole credential, no key binding.
     let answer: Value = serde_json::from_str(&oracle(
@@ -73,7 +81,10 @@ fn inkan_issues_and_presents_the_oracle_verifies() {
     // A presentation of the locality and the second nationality, bound to the verifier.
     let now = time_now();
     let shown = issued
-        .present(&["address.locality".parse().unwrap(), "nationalities.1".parse().unwrap()])
+        .present(&[
+            "address.locality".parse().unwrap(),
+            "nationalities.1".parse().unwrap(),
+        ])
         .unwrap()
         .bind(&holder, AUD, NONCE, now)
         .unwrap();
@@ -131,15 +142,30 @@ fn the_oracle_issues_and_presents_inkan_verifies() {
     assert_eq!(processed.claims["given_name"], "Ada");
     assert!(processed.claims.get("family_name").is_none());
     // The address without its selectively disclosable locality.
-    assert_eq!(processed.claims["address"], json!({"street_address": "12 St James's Square", "country": "GB"}));
+    assert_eq!(
+        processed.claims["address"],
+        json!({"street_address": "12 St James's Square", "country": "GB"})
+    );
     assert_eq!(processed.claims["nationalities"], json!(["GB", "IT"]));
     let key = sdjwt::holder_key(processed.claims.get("cnf"), |_| None).unwrap();
     let clock = FixedClock::at_unix(time_now());
     let expect = KbExpectation::new(AUD, NONCE);
-    sd.verify_key_binding(&key, processed.hash_alg, &expect, &VerifyOptions::default(), &clock)
-        .unwrap();
+    sd.verify_key_binding(
+        &key,
+        processed.hash_alg,
+        &expect,
+        &VerifyOptions::default(),
+        &clock,
+    )
+    .unwrap();
     let err = sd
-        .verify_key_binding(&key, processed.hash_alg, &KbExpectation::new(AUD, "x"), &VerifyOptions::default(), &clock)
+        .verify_key_binding(
+            &key,
+            processed.hash_alg,
+            &KbExpectation::new(AUD, "x"),
+            &VerifyOptions::default(),
+            &clock,
+        )
         .unwrap_err();
     assert_eq!(err.code(), "sdjwt.kb_nonce_mismatch");
 }

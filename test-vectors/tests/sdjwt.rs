@@ -9,8 +9,8 @@ use inkan_core::encoding::b64url_encode;
 use inkan_core::jose::jws::VerifyOptions;
 use inkan_core::jose::{Header, jwt};
 use inkan_core::sdjwt::{
-    self, ClaimPath, Disclosure, DisclosureFrame, HashAlg, KbExpectation, Limits, Processed, SaltSource, SdJwt,
-    Serialization, vc,
+    self, ClaimPath, Disclosure, DisclosureFrame, HashAlg, KbExpectation, Limits, Processed, SaltSource,
+    SdJwt, Serialization, vc,
 };
 use inkan_test_vectors::{json, named_json, vectors_dir};
 use serde_json::{Map, Value, json};
@@ -58,21 +58,39 @@ fn rfc9901_examples_verify_and_reconstruct() {
                 Ok(jwk(&keys[kid]))
             })
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let processed = sd.process(&signed.claims).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(Value::Object(processed.claims.clone()), case["processed"], "{name}");
+        let processed = sd
+            .process(&signed.claims)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            Value::Object(processed.claims.clone()),
+            case["processed"],
+            "{name}"
+        );
         if case["kb"].is_object() {
             let kb = &case["kb"];
             let expect = KbExpectation::new(kb["aud"].as_str().unwrap(), kb["nonce"].as_str().unwrap());
             let clock = FixedClock::at_unix(kb["iat"].as_i64().unwrap() + 30);
             let claims = sd
-                .verify_key_binding(&holder, processed.hash_alg, &expect, &VerifyOptions::default(), &clock)
+                .verify_key_binding(
+                    &holder,
+                    processed.hash_alg,
+                    &expect,
+                    &VerifyOptions::default(),
+                    &clock,
+                )
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
             if let Some(h) = kb["sd_hash"].as_str() {
                 assert_eq!(claims["sd_hash"], h, "{name}");
             }
             // The same presentation is refused for another nonce.
             let other = KbExpectation::new(kb["aud"].as_str().unwrap(), "other");
-            let err = sd.verify_key_binding(&holder, processed.hash_alg, &other, &VerifyOptions::default(), &clock);
+            let err = sd.verify_key_binding(
+                &holder,
+                processed.hash_alg,
+                &other,
+                &VerifyOptions::default(),
+                &clock,
+            );
             assert_eq!(err.unwrap_err().code(), "sdjwt.kb_nonce_mismatch", "{name}");
         }
         // Serializing again gives back an equivalent token.
@@ -92,7 +110,9 @@ fn oid4vp_dc_sd_jwt_example_with_key_binding() {
     let holder = jwk(&json!({"kty": "EC", "crv": "P-256",
         "x": "TCAER19Zvu3OHF4j4W4vfSVoHIP1ILilDls7vCeGemc", "y": "ZxjiWWbZMQGHVWKVQ4hbSIirsVfuecCE6t4jT9F2HZQ"}));
     let sd = SdJwt::parse(&text, &Limits::default()).unwrap();
-    let signed = sd.verify_signature(&VerifyOptions::default(), |_, _| Ok(&issuer)).unwrap();
+    let signed = sd
+        .verify_signature(&VerifyOptions::default(), |_, _| Ok(&issuer))
+        .unwrap();
     vc::check_typ(signed.header.typ.as_deref()).unwrap();
     let processed = sd.process(&signed.claims).unwrap();
     let verified: Value = json("sd-jwt/oid4vp-sd_jwt_vcld/01/verified_contents.json");
@@ -105,7 +125,13 @@ fn oid4vp_dc_sd_jwt_example_with_key_binding() {
     let expect = KbExpectation::new("https://verifier.example.org", "1234567890");
     let clock = FixedClock::at_unix(kb["iat"].as_i64().unwrap() + 5);
     let claims = sd
-        .verify_key_binding(&key, processed.hash_alg, &expect, &VerifyOptions::default(), &clock)
+        .verify_key_binding(
+            &key,
+            processed.hash_alg,
+            &expect,
+            &VerifyOptions::default(),
+            &clock,
+        )
         .unwrap();
     assert_eq!(Value::Object(claims), kb);
 }
@@ -114,7 +140,11 @@ fn oid4vp_dc_sd_jwt_example_with_key_binding() {
 fn frame_paths(frame: &Value, prefix: &str, out: &mut Vec<ClaimPath>) {
     if let Value::Object(map) = frame {
         for (k, v) in map {
-            let here = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+            let here = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
             match v {
                 Value::Bool(true) => out.push(here.parse().unwrap()),
                 Value::Object(_) => frame_paths(v, &here, out),
@@ -132,7 +162,8 @@ fn sd_jwt_js_cases_issue_present_verify() {
     assert_eq!(cases.len(), 17);
     for (name, case) in cases {
         let claims = obj(case["claims"].clone());
-        let frame = DisclosureFrame::from_json(&case["disclosureFrame"]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let frame =
+            DisclosureFrame::from_json(&case["disclosureFrame"]).unwrap_or_else(|e| panic!("{name}: {e}"));
         let header = Header::default().with_typ("example+sd-jwt");
         let mut salts = CountingSalts(0);
         let issued = if name == "json_serialization" {
@@ -179,10 +210,24 @@ fn every_hash_algorithm_round_trips() {
         let claims = obj(json!({"a": 1, "b": [1, 2]}));
         let frame = DisclosureFrame::from_paths(&["a".parse().unwrap(), "b.1".parse().unwrap()])
             .with_decoys(&ClaimPath::default(), 3);
-        let sd = sdjwt::issue(&claims, &frame, &Header::default(), &key, &mut sdjwt::OsSalts, alg).unwrap();
+        let sd = sdjwt::issue(
+            &claims,
+            &frame,
+            &Header::default(),
+            &key,
+            &mut sdjwt::OsSalts,
+            alg,
+        )
+        .unwrap();
         let (_, p) = open(&sd.serialize(), key.public_key()).unwrap();
-        assert_eq!((Value::Object(p.claims), p.hash_alg), (json!({"a": 1, "b": [1, 2]}), alg));
-        assert_eq!(sd.unverified_claims().unwrap()["_sd"].as_array().unwrap().len(), 4);
+        assert_eq!(
+            (Value::Object(p.claims), p.hash_alg),
+            (json!({"a": 1, "b": [1, 2]}), alg)
+        );
+        assert_eq!(
+            sd.unverified_claims().unwrap()["_sd"].as_array().unwrap().len(),
+            4
+        );
     }
 }
 
@@ -197,14 +242,24 @@ struct Fixture {
 fn fixture() -> Fixture {
     let issuer = SoftwareKey::generate(Algorithm::Es256).unwrap();
     let holder = SoftwareKey::generate(Algorithm::Es256).unwrap();
-    let claims = obj(json!({"iss": "https://issuer.example", "given_name": "Ada", "family_name": "Lovelace",
-        "nationalities": ["GB", "IT"], "cnf": {"jwk": holder.public_jwk()}}));
+    let claims = obj(
+        json!({"iss": "https://issuer.example", "given_name": "Ada", "family_name": "Lovelace",
+        "nationalities": ["GB", "IT"], "cnf": {"jwk": holder.public_jwk()}}),
+    );
     let frame = DisclosureFrame::from_paths(&[
         "given_name".parse().unwrap(),
         "family_name".parse().unwrap(),
         "nationalities.0".parse().unwrap(),
     ]);
-    let sd = sdjwt::issue(&claims, &frame, &Header::default(), &issuer, &mut CountingSalts(0), HashAlg::Sha256).unwrap();
+    let sd = sdjwt::issue(
+        &claims,
+        &frame,
+        &Header::default(),
+        &issuer,
+        &mut CountingSalts(0),
+        HashAlg::Sha256,
+    )
+    .unwrap();
     Fixture { issuer, holder, sd }
 }
 
@@ -233,11 +288,17 @@ fn altered_disclosure_is_refused() {
     let original = f.sd.disclosures()[0].clone();
     let forged = Disclosure::property(original.salt(), original.name().unwrap(), "Mallory".into());
     let tampered = text.replace(original.encoded(), forged.encoded());
-    assert_eq!(code(open(&tampered, f.issuer.public_key())), "sdjwt.digest_mismatch");
+    assert_eq!(
+        code(open(&tampered, f.issuer.public_key())),
+        "sdjwt.digest_mismatch"
+    );
     // A Disclosure from another credential is not referenced either.
     let other = Disclosure::property("b3RoZXIgc2FsdA", "given_name", "Ada".into());
     let foreign = format!("{text}{}~", other.encoded());
-    assert_eq!(code(open(&foreign, f.issuer.public_key())), "sdjwt.digest_mismatch");
+    assert_eq!(
+        code(open(&foreign, f.issuer.public_key())),
+        "sdjwt.digest_mismatch"
+    );
 }
 
 #[test]
@@ -249,7 +310,11 @@ fn duplicate_digests_and_disclosures_are_refused() {
     assert_eq!(code(open(&twice, issuer.public_key())), "sdjwt.duplicate_digest");
     let e = Disclosure::element("c2FsdA", 1.into());
     let de = e.digest(HashAlg::Sha256);
-    let nested = hand_made(&issuer, json!({"x": [{"...": de.clone()}], "y": {"z": [{"...": de}]}}), &[&e]);
+    let nested = hand_made(
+        &issuer,
+        json!({"x": [{"...": de.clone()}], "y": {"z": [{"...": de}]}}),
+        &[&e],
+    );
     assert_eq!(code(open(&nested, issuer.public_key())), "sdjwt.duplicate_digest");
     let once = hand_made(&issuer, json!({"_sd": [d.digest(HashAlg::Sha256)]}), &[&d, &d]);
     assert_eq!(code(open(&once, issuer.public_key())), "sdjwt.duplicate_digest");
@@ -261,10 +326,18 @@ fn reserved_names_conflicts_and_misplaced_disclosures_are_refused() {
     for name in ["_sd", "..."] {
         let d = Disclosure::property("c2FsdA", name, json!([]));
         let t = hand_made(&issuer, json!({"_sd": [d.digest(HashAlg::Sha256)]}), &[&d]);
-        assert_eq!(code(open(&t, issuer.public_key())), "sdjwt.reserved_name", "{name}");
+        assert_eq!(
+            code(open(&t, issuer.public_key())),
+            "sdjwt.reserved_name",
+            "{name}"
+        );
     }
     let d = Disclosure::property("c2FsdA", "a", 2.into());
-    let t = hand_made(&issuer, json!({"a": 1, "_sd": [d.digest(HashAlg::Sha256)]}), &[&d]);
+    let t = hand_made(
+        &issuer,
+        json!({"a": 1, "_sd": [d.digest(HashAlg::Sha256)]}),
+        &[&d],
+    );
     assert_eq!(code(open(&t, issuer.public_key())), "sdjwt.claim_conflict");
     let t = hand_made(&issuer, json!({"x": [{"...": d.digest(HashAlg::Sha256)}]}), &[&d]);
     assert_eq!(code(open(&t, issuer.public_key())), "sdjwt.bad_disclosure");
@@ -273,10 +346,24 @@ fn reserved_names_conflicts_and_misplaced_disclosures_are_refused() {
     assert_eq!(code(open(&t, issuer.public_key())), "sdjwt.bad_disclosure");
     // Issuers refuse claims that use the reserved names, and frames naming missing claims.
     let claims = obj(json!({"a": {"_sd": 1}}));
-    let r = sdjwt::issue(&claims, &DisclosureFrame::default(), &Header::default(), &issuer, &mut sdjwt::OsSalts, HashAlg::Sha256);
+    let r = sdjwt::issue(
+        &claims,
+        &DisclosureFrame::default(),
+        &Header::default(),
+        &issuer,
+        &mut sdjwt::OsSalts,
+        HashAlg::Sha256,
+    );
     assert_eq!(code(r), "sdjwt.reserved_name");
     let frame = DisclosureFrame::from_paths(&["missing".parse().unwrap()]);
-    let r = sdjwt::issue(&obj(json!({})), &frame, &Header::default(), &issuer, &mut sdjwt::OsSalts, HashAlg::Sha256);
+    let r = sdjwt::issue(
+        &obj(json!({})),
+        &frame,
+        &Header::default(),
+        &issuer,
+        &mut sdjwt::OsSalts,
+        HashAlg::Sha256,
+    );
     assert_eq!(code(r), "sdjwt.bad_frame");
 }
 
@@ -297,7 +384,10 @@ fn alg_none_and_wrong_issuer_key_are_refused() {
     let mut parts = jwt.split('.');
     let (_, payload) = (parts.next(), parts.next().unwrap());
     let none = format!("{}.{payload}.~{rest}", b64url_encode(r#"{"alg":"none"}"#));
-    assert_eq!(code(open(&none, f.issuer.public_key())), "crypto.unsupported_algorithm");
+    assert_eq!(
+        code(open(&none, f.issuer.public_key())),
+        "crypto.unsupported_algorithm"
+    );
     assert_eq!(code(open(&text, f.holder.public_key())), "crypto.bad_signature");
 }
 
@@ -307,18 +397,35 @@ fn key_binding_failures_have_their_own_codes() {
     let shown = f.sd.present(&["given_name".parse().unwrap()]).unwrap();
     let bound = shown.bind(&f.holder, "https://rp", "n-1", 1_000).unwrap();
     let check = |sd: &SdJwt, expect: &KbExpectation, now: i64| {
-        code(sd.verify_key_binding(f.holder.public_key(), HashAlg::Sha256, expect, &VerifyOptions::default(), &FixedClock::at_unix(now)))
+        code(sd.verify_key_binding(
+            f.holder.public_key(),
+            HashAlg::Sha256,
+            expect,
+            &VerifyOptions::default(),
+            &FixedClock::at_unix(now),
+        ))
     };
     let good = KbExpectation::new("https://rp", "n-1");
     assert_eq!(check(&bound, &good, 1_010), "ok");
     assert_eq!(check(&shown, &good, 1_010), "sdjwt.kb_missing");
-    assert_eq!(check(&bound, &KbExpectation::new("https://other", "n-1"), 1_010), "sdjwt.kb_aud_mismatch");
-    assert_eq!(check(&bound, &KbExpectation::new("https://rp", "n-2"), 1_010), "sdjwt.kb_nonce_mismatch");
+    assert_eq!(
+        check(&bound, &KbExpectation::new("https://other", "n-1"), 1_010),
+        "sdjwt.kb_aud_mismatch"
+    );
+    assert_eq!(
+        check(&bound, &KbExpectation::new("https://rp", "n-2"), 1_010),
+        "sdjwt.kb_nonce_mismatch"
+    );
     assert_eq!(check(&bound, &good, 1_000 + 300 + 61), "sdjwt.kb_too_old");
-    assert_eq!(check(&bound, &good.clone().max_age_secs(3_600), 1_000 + 300 + 61), "ok");
+    assert_eq!(
+        check(&bound, &good.clone().max_age_secs(3_600), 1_000 + 300 + 61),
+        "ok"
+    );
     assert_eq!(check(&bound, &good, 800), "jwt.issued_in_future");
     // The KB-JWT moved onto a presentation with other Disclosures: sd_hash no longer matches.
-    let more = f.sd.present(&["given_name".parse().unwrap(), "family_name".parse().unwrap()]).unwrap();
+    let more =
+        f.sd.present(&["given_name".parse().unwrap(), "family_name".parse().unwrap()])
+            .unwrap();
     let moved = format!("{}{}", more.serialize(), bound.kb_jwt().unwrap());
     let moved = SdJwt::parse(&moved, &Limits::default()).unwrap();
     assert_eq!(check(&moved, &good, 1_010), "sdjwt.sd_hash_mismatch");
@@ -338,12 +445,27 @@ fn key_binding_failures_have_their_own_codes() {
 fn caps_and_malformed_inputs() {
     let f = fixture();
     let text = f.sd.serialize();
-    let tight = Limits { max_disclosures: 2, ..Limits::default() };
+    let tight = Limits {
+        max_disclosures: 2,
+        ..Limits::default()
+    };
     assert_eq!(code(SdJwt::parse(&text, &tight)), "sdjwt.too_many_disclosures");
-    let small = Limits { max_len: 100, ..Limits::default() };
+    let small = Limits {
+        max_len: 100,
+        ..Limits::default()
+    };
     assert_eq!(code(SdJwt::parse(&text, &small)), "input.too_large");
-    for bad in ["", "abc", "a.b~", "a.b.c~~", "a.b.c~!!~", "{", "{}", r#"{"payload":"e30"}"#,
-        r#"{"payload":"e30","protected":"e30","signature":"","header":{"disclosures":"x"}}"#] {
+    for bad in [
+        "",
+        "abc",
+        "a.b~",
+        "a.b.c~~",
+        "a.b.c~!!~",
+        "{",
+        "{}",
+        r#"{"payload":"e30"}"#,
+        r#"{"payload":"e30","protected":"e30","signature":"","header":{"disclosures":"x"}}"#,
+    ] {
         let c = code(SdJwt::parse(bad, &Limits::default()));
         assert!(c.starts_with("sdjwt."), "{bad:?}: {c}");
     }
@@ -361,5 +483,8 @@ fn sd_jwt_vc_rules() {
     assert_eq!(code(vc::check_claims(&ok, &hidden_exp)), "sdjwt.vc_invalid");
     let bad_status = obj(json!({"vct": "urn:x", "status": "revoked"}));
     assert_eq!(code(vc::check_claims(&bad_status, &[])), "sdjwt.vc_invalid");
-    assert!(matches!(vc::check_typ(Some("example+sd-jwt")), Err(Error::SdJwtVcInvalid(_))));
+    assert!(matches!(
+        vc::check_typ(Some("example+sd-jwt")),
+        Err(Error::SdJwtVcInvalid(_))
+    ));
 }

@@ -23,7 +23,11 @@ fn verifier(trust: impl TrustStore + 'static, policy: Policy, now: i64) -> Verif
 }
 
 fn failed(report: &Verification, id: &CheckId) -> String {
-    match &report.check(id).unwrap_or_else(|| panic!("no {id} check")).outcome {
+    match &report
+        .check(id)
+        .unwrap_or_else(|| panic!("no {id} check"))
+        .outcome
+    {
         Outcome::Failed { code, .. } => code.clone(),
         other => panic!("{id}: {other:?}"),
     }
@@ -40,15 +44,31 @@ fn rfc_key(kid: &str) -> PublicKey {
 
 fn rfc_case(name: &str) -> Value {
     let v = json("sd-jwt/rfc9901/examples.json");
-    v["cases"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap().clone()
+    v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap()
+        .clone()
 }
 
 #[test]
 fn rfc9901_presentations_through_the_verifier() {
-    let trust = StaticTrustStore::builder().issuer_key(ISS, None, rfc_key("issuer-key-1")).build();
-    for name in ["section-5.2-presentation", "section-8.2-flattened-json-kb", "section-8.3-general-json-kb"] {
+    let trust = StaticTrustStore::builder()
+        .issuer_key(ISS, None, rfc_key("issuer-key-1"))
+        .build();
+    for name in [
+        "section-5.2-presentation",
+        "section-8.2-flattened-json-kb",
+        "section-8.3-general-json-kb",
+    ] {
         let case = rfc_case(name);
-        let v = verifier(trust.clone(), Policy::default().require(CheckId::HOLDER_BINDING), case["kb"]["iat"].as_i64().unwrap() + 10);
+        let v = verifier(
+            trust.clone(),
+            Policy::default().require(CheckId::HOLDER_BINDING),
+            case["kb"]["iat"].as_i64().unwrap() + 10,
+        );
         let request = VerifyRequest::text(case["token"].as_str().unwrap())
             .audience("https://verifier.example.org")
             .nonce("1234567890");
@@ -59,7 +79,12 @@ fn rfc9901_presentations_through_the_verifier() {
         assert_eq!(report.claims(), &case["processed"], "{name}");
         assert!(passed(&report, &CheckId::new("disclosures")));
         let status = report.check(&CheckId::STATUS).unwrap();
-        assert_eq!(status.outcome, Outcome::NotApplicable { reason: "no status check wired yet".into() });
+        assert_eq!(
+            status.outcome,
+            Outcome::NotApplicable {
+                reason: "no status check wired yet".into()
+            }
+        );
 
         // Another nonce: the presentation is checked and found invalid.
         let replay = VerifyRequest::text(case["token"].as_str().unwrap())
@@ -67,22 +92,35 @@ fn rfc9901_presentations_through_the_verifier() {
             .nonce("another");
         let report = v.verify(&replay).unwrap();
         assert!(!report.is_valid());
-        assert_eq!(failed(&report, &CheckId::HOLDER_BINDING), "sdjwt.kb_nonce_mismatch");
+        assert_eq!(
+            failed(&report, &CheckId::HOLDER_BINDING),
+            "sdjwt.kb_nonce_mismatch"
+        );
     }
 }
 
 #[test]
 fn missing_key_binding_fails_when_required_and_old_ones_too() {
     let case = rfc_case("section-5.1-issuance");
-    let trust = StaticTrustStore::builder().issuer_key(ISS, None, rfc_key("issuer-key-1")).build();
-    let strict = verifier(trust.clone(), Policy::default().require(CheckId::HOLDER_BINDING), NOW);
-    let request = VerifyRequest::text(case["token"].as_str().unwrap()).audience("a").nonce("n");
+    let trust = StaticTrustStore::builder()
+        .issuer_key(ISS, None, rfc_key("issuer-key-1"))
+        .build();
+    let strict = verifier(
+        trust.clone(),
+        Policy::default().require(CheckId::HOLDER_BINDING),
+        NOW,
+    );
+    let request = VerifyRequest::text(case["token"].as_str().unwrap())
+        .audience("a")
+        .nonce("n");
     let report = strict.verify(&request).unwrap();
     assert_eq!(failed(&report, &CheckId::HOLDER_BINDING), "sdjwt.kb_missing");
     assert!(!report.is_valid());
     // Without holder binding required or requested, the bare SD-JWT is valid.
     let lax = verifier(trust.clone(), Policy::default(), NOW);
-    let report = lax.verify(&VerifyRequest::text(case["token"].as_str().unwrap())).unwrap();
+    let report = lax
+        .verify(&VerifyRequest::text(case["token"].as_str().unwrap()))
+        .unwrap();
     assert!(report.is_valid(), "{:#}", report.to_json());
     // A KB-JWT from long ago fails.
     let old = rfc_case("section-5.2-presentation");
@@ -97,21 +135,32 @@ fn missing_key_binding_fails_when_required_and_old_ones_too() {
 fn untrusted_issuer_and_tampering_are_reported() {
     let case = rfc_case("section-5.2-presentation");
     let other = SoftwareKey::generate(Algorithm::Es256).unwrap();
-    let trust = StaticTrustStore::builder().issuer_key(ISS, None, other.public_key().clone()).build();
-    let report = verifier(trust, Policy::default(), NOW).verify(&VerifyRequest::text(case["token"].as_str().unwrap())).unwrap();
+    let trust = StaticTrustStore::builder()
+        .issuer_key(ISS, None, other.public_key().clone())
+        .build();
+    let report = verifier(trust, Policy::default(), NOW)
+        .verify(&VerifyRequest::text(case["token"].as_str().unwrap()))
+        .unwrap();
     assert_eq!(failed(&report, &CheckId::SIGNATURE), "crypto.bad_signature");
     let empty = StaticTrustStore::builder().build();
-    let report = verifier(empty, Policy::default(), NOW).verify(&VerifyRequest::text(case["token"].as_str().unwrap())).unwrap();
+    let report = verifier(empty, Policy::default(), NOW)
+        .verify(&VerifyRequest::text(case["token"].as_str().unwrap()))
+        .unwrap();
     assert_eq!(failed(&report, &CheckId::TRUST), "trust.untrusted");
     // A Disclosure swapped for a forged one.
-    let trust = StaticTrustStore::builder().issuer_key(ISS, None, rfc_key("issuer-key-1")).build();
+    let trust = StaticTrustStore::builder()
+        .issuer_key(ISS, None, rfc_key("issuer-key-1"))
+        .build();
     let token = case["token"].as_str().unwrap();
     let family = "WyJlbHVWNU9nM2dTTklJOEVZbnN4QV9BIiwgImZhbWlseV9uYW1lIiwgIkRvZSJd";
     let forged = sdjwt::Disclosure::property("eluV5Og3gSNII8EYnsxA_A", "family_name", "Smith".into());
     let report = verifier(trust, Policy::default(), NOW)
         .verify(&VerifyRequest::text(token.replace(family, forged.encoded())))
         .unwrap();
-    assert_eq!(failed(&report, &CheckId::new("disclosures")), "sdjwt.digest_mismatch");
+    assert_eq!(
+        failed(&report, &CheckId::new("disclosures")),
+        "sdjwt.digest_mismatch"
+    );
     assert!(!report.is_valid());
 }
 
@@ -126,20 +175,32 @@ fn oid4vp_sd_jwt_vc_example() {
         .issuer_key(ISS, None, rfc_key("issuer-key-1"))
         .allow_issue(ISS, "https://credentials.example.com/example_credential")
         .build();
-    let request = VerifyRequest::text(text.clone()).audience("https://verifier.example.org").nonce("1234567890");
-    let report = verifier(trust, Policy::default(), 1_744_743_394 + 5).verify(&request).unwrap();
+    let request = VerifyRequest::text(text.clone())
+        .audience("https://verifier.example.org")
+        .nonce("1234567890");
+    let report = verifier(trust, Policy::default(), 1_744_743_394 + 5)
+        .verify(&request)
+        .unwrap();
     assert!(report.is_valid(), "{:#}", report.to_json());
-    assert_eq!(report.credential_type(), Some("https://credentials.example.com/example_credential"));
+    assert_eq!(
+        report.credential_type(),
+        Some("https://credentials.example.com/example_credential")
+    );
     assert!(passed(&report, &CheckId::new("sd_jwt_vc")));
     assert!(passed(&report, &CheckId::HOLDER_BINDING));
     assert!(passed(&report, &CheckId::ISSUANCE_POLICY));
-    assert_eq!(report.claims(), &json("sd-jwt/oid4vp-sd_jwt_vcld/01/verified_contents.json"));
+    assert_eq!(
+        report.claims(),
+        &json("sd-jwt/oid4vp-sd_jwt_vcld/01/verified_contents.json")
+    );
     // An issuer that may not issue this type.
     let trust = StaticTrustStore::builder()
         .issuer_key(ISS, None, rfc_key("issuer-key-1"))
         .allow_issue(ISS, "urn:other")
         .build();
-    let report = verifier(trust, Policy::default(), 1_744_743_394 + 5).verify(&request).unwrap();
+    let report = verifier(trust, Policy::default(), 1_744_743_394 + 5)
+        .verify(&request)
+        .unwrap();
     assert_eq!(failed(&report, &CheckId::ISSUANCE_POLICY), "trust.untrusted");
 }
 
@@ -162,20 +223,32 @@ mod pki {
         };
         let mut b = X509Builder::new().unwrap();
         b.set_version(2).unwrap();
-        b.set_serial_number(&BigNum::from_u32(if issuer.is_none() { 1 } else { 2 }).unwrap().to_asn1_integer().unwrap())
-            .unwrap();
+        b.set_serial_number(
+            &BigNum::from_u32(if issuer.is_none() { 1 } else { 2 })
+                .unwrap()
+                .to_asn1_integer()
+                .unwrap(),
+        )
+        .unwrap();
         b.set_subject_name(&name(subject)).unwrap();
-        b.set_issuer_name(issuer.map_or(&name(subject), |(c, _)| c.subject_name())).unwrap();
+        b.set_issuer_name(issuer.map_or(&name(subject), |(c, _)| c.subject_name()))
+            .unwrap();
         b.set_pubkey(key).unwrap();
-        b.set_not_before(&Asn1Time::from_unix(1_700_000_000).unwrap()).unwrap();
-        b.set_not_after(&Asn1Time::from_unix(1_900_000_000).unwrap()).unwrap();
+        b.set_not_before(&Asn1Time::from_unix(1_700_000_000).unwrap())
+            .unwrap();
+        b.set_not_after(&Asn1Time::from_unix(1_900_000_000).unwrap())
+            .unwrap();
         if issuer.is_none() {
-            b.append_extension(BasicConstraints::new().critical().ca().build().unwrap()).unwrap();
-            b.append_extension(KeyUsage::new().critical().key_cert_sign().build().unwrap()).unwrap();
+            b.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
+                .unwrap();
+            b.append_extension(KeyUsage::new().critical().key_cert_sign().build().unwrap())
+                .unwrap();
         } else {
-            b.append_extension(KeyUsage::new().critical().digital_signature().build().unwrap()).unwrap();
+            b.append_extension(KeyUsage::new().critical().digital_signature().build().unwrap())
+                .unwrap();
         }
-        b.sign(issuer.map_or(key, |(_, k)| k), MessageDigest::sha256()).unwrap();
+        b.sign(issuer.map_or(key, |(_, k)| k), MessageDigest::sha256())
+            .unwrap();
         b.build()
     }
 
@@ -198,25 +271,47 @@ fn x5c_issuer_trusted_only_when_anchored() {
     let claims = json!({"iss": ISS, "vct": VCT, "iat": NOW - 60, "exp": NOW + 3600,
         "given_name": "Ada", "cnf": {"jwk": holder.public_jwk()},
         "status": {"status_list": {"idx": 7, "uri": "https://issuer.example.com/status/1"}}});
-    let header = Header { x5c: Some(vec![b64_encode(&leaf)]), ..Header::default() }.with_typ("dc+sd-jwt");
+    let header = Header {
+        x5c: Some(vec![b64_encode(&leaf)]),
+        ..Header::default()
+    }
+    .with_typ("dc+sd-jwt");
     let frame = DisclosureFrame::from_paths(&["given_name".parse().unwrap()]);
-    let issued = sdjwt::issue(claims.as_object().unwrap(), &frame, &header, &key, &mut OsSalts, HashAlg::Sha256).unwrap();
+    let issued = sdjwt::issue(
+        claims.as_object().unwrap(),
+        &frame,
+        &header,
+        &key,
+        &mut OsSalts,
+        HashAlg::Sha256,
+    )
+    .unwrap();
     let shown = issued.bind(&holder, "https://rp", "n", NOW).unwrap().serialize();
     let request = VerifyRequest::text(shown).audience("https://rp").nonce("n");
 
     let anchored = StaticTrustStore::builder()
-        .x509_anchor(purpose::SD_JWT, TrustAnchor::from_certificate(Certificate::from_der(&root).unwrap()).unwrap())
+        .x509_anchor(
+            purpose::SD_JWT,
+            TrustAnchor::from_certificate(Certificate::from_der(&root).unwrap()).unwrap(),
+        )
         .build();
-    let report = verifier(anchored, Policy::default(), NOW).verify(&request).unwrap();
+    let report = verifier(anchored, Policy::default(), NOW)
+        .verify(&request)
+        .unwrap();
     assert!(report.is_valid(), "{:#}", report.to_json());
     assert_eq!(report.claims()["status"]["status_list"]["idx"], 7);
     assert_eq!(report.claims()["given_name"], "Ada");
 
     // The same chain anchored for another purpose only: the signature holds, trust does not.
     let elsewhere = StaticTrustStore::builder()
-        .x509_anchor(purpose::MDOC_IACA, TrustAnchor::from_certificate(Certificate::from_der(&root).unwrap()).unwrap())
+        .x509_anchor(
+            purpose::MDOC_IACA,
+            TrustAnchor::from_certificate(Certificate::from_der(&root).unwrap()).unwrap(),
+        )
         .build();
-    let report = verifier(elsewhere, Policy::default(), NOW).verify(&request).unwrap();
+    let report = verifier(elsewhere, Policy::default(), NOW)
+        .verify(&request)
+        .unwrap();
     assert!(passed(&report, &CheckId::SIGNATURE));
     assert_eq!(failed(&report, &CheckId::TRUST), "x509.untrusted");
     assert!(!report.is_valid());
@@ -225,17 +320,39 @@ fn x5c_issuer_trusted_only_when_anchored() {
 #[test]
 fn sd_jwt_vc_rule_violations_fail() {
     let key = SoftwareKey::generate(Algorithm::Es256).unwrap();
-    let trust = StaticTrustStore::builder().issuer_key(ISS, None, key.public_key().clone()).build();
+    let trust = StaticTrustStore::builder()
+        .issuer_key(ISS, None, key.public_key().clone())
+        .build();
     // exp made selectively disclosable: SD-JWT VC forbids it.
     let claims = json!({"iss": ISS, "vct": VCT, "exp": NOW + 60});
     let frame = DisclosureFrame::from_paths(&["exp".parse().unwrap()]);
     let header = Header::default().with_typ("dc+sd-jwt");
-    let sd = sdjwt::issue(claims.as_object().unwrap(), &frame, &header, &key, &mut OsSalts, HashAlg::Sha256).unwrap();
-    let report = verifier(trust.clone(), Policy::default(), NOW).verify(&VerifyRequest::text(sd.serialize())).unwrap();
+    let sd = sdjwt::issue(
+        claims.as_object().unwrap(),
+        &frame,
+        &header,
+        &key,
+        &mut OsSalts,
+        HashAlg::Sha256,
+    )
+    .unwrap();
+    let report = verifier(trust.clone(), Policy::default(), NOW)
+        .verify(&VerifyRequest::text(sd.serialize()))
+        .unwrap();
     assert_eq!(failed(&report, &CheckId::new("sd_jwt_vc")), "sdjwt.vc_invalid");
     // Expired.
     let claims = json!({"iss": ISS, "vct": VCT, "exp": NOW - 3600});
-    let sd = sdjwt::issue(claims.as_object().unwrap(), &DisclosureFrame::default(), &header, &key, &mut OsSalts, HashAlg::Sha256).unwrap();
-    let report = verifier(trust, Policy::default(), NOW).verify(&VerifyRequest::text(sd.serialize())).unwrap();
+    let sd = sdjwt::issue(
+        claims.as_object().unwrap(),
+        &DisclosureFrame::default(),
+        &header,
+        &key,
+        &mut OsSalts,
+        HashAlg::Sha256,
+    )
+    .unwrap();
+    let report = verifier(trust, Policy::default(), NOW)
+        .verify(&VerifyRequest::text(sd.serialize()))
+        .unwrap();
     assert_eq!(failed(&report, &CheckId::VALIDITY), "jwt.expired");
 }

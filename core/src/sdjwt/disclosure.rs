@@ -177,8 +177,14 @@ mod tests {
     #[test]
     fn rfc9901_array_element_disclosure() {
         let d = Disclosure::parse("WyJsa2x4RjVqTVlsR1RQVW92TU5JdkNBIiwgIlVTIl0").unwrap();
-        assert_eq!((d.salt(), d.name(), d.value()), ("lklxF5jMYlGTPUovMNIvCA", None, &Value::from("US")));
-        assert_eq!(d.digest(HashAlg::Sha256), "pFndjkZ_VCzmyTa6UjlZo3dh-ko8aIKQc9DlGzhaVYo");
+        assert_eq!(
+            (d.salt(), d.name(), d.value()),
+            ("lklxF5jMYlGTPUovMNIvCA", None, &Value::from("US"))
+        );
+        assert_eq!(
+            d.digest(HashAlg::Sha256),
+            "pFndjkZ_VCzmyTa6UjlZo3dh-ko8aIKQc9DlGzhaVYo"
+        );
     }
 
     #[test]
@@ -192,7 +198,10 @@ mod tests {
             b64url_encode("{}"),
             "!!".into(),
         ] {
-            assert_eq!(Disclosure::parse(&bad).unwrap_err().code(), "sdjwt.bad_disclosure");
+            assert_eq!(
+                Disclosure::parse(&bad).unwrap_err().code(),
+                "sdjwt.bad_disclosure"
+            );
         }
     }
 

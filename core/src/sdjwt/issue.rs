@@ -212,9 +212,24 @@ pub fn issue_json(
     let Value::Object(map) = text else {
         return Err(Error::JoseMalformed("JWS JSON is not an object".into()));
     };
-    let field = |name: &str| map.get(name).and_then(Value::as_str).unwrap_or_default().to_owned();
-    let compact = format!("{}.{}.{}", field("protected"), field("payload"), field("signature"));
-    Ok(SdJwt::from_parts(Serialization::Json, compact, Some(map), disclosures))
+    let field = |name: &str| {
+        map.get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let compact = format!(
+        "{}.{}.{}",
+        field("protected"),
+        field("payload"),
+        field("signature")
+    );
+    Ok(SdJwt::from_parts(
+        Serialization::Json,
+        compact,
+        Some(map),
+        disclosures,
+    ))
 }
 
 fn build_payload(
@@ -248,11 +263,18 @@ impl Builder<'_> {
         match value {
             Value::Object(map) => Ok(Value::Object(self.object(map, frame, at)?)),
             Value::Array(items) => Ok(Value::Array(self.array(items, frame, at)?)),
-            _ => Err(Error::SdJwtBadFrame(format!("{at} is neither an object nor an array"))),
+            _ => Err(Error::SdJwtBadFrame(format!(
+                "{at} is neither an object nor an array"
+            ))),
         }
     }
 
-    fn object(&mut self, map: &Map<String, Value>, frame: &DisclosureFrame, at: &str) -> Result<Map<String, Value>> {
+    fn object(
+        &mut self,
+        map: &Map<String, Value>,
+        frame: &DisclosureFrame,
+        at: &str,
+    ) -> Result<Map<String, Value>> {
         check_names_exist(frame, at, |name| map.contains_key(name))?;
         let mut out = Map::with_capacity(map.len() + 1);
         let mut digests = Vec::new();

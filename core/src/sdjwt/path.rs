@@ -51,12 +51,7 @@ impl ClaimPath {
     /// Whether every step of `self` matches the start of `other` (text steps of digits match
     /// array positions with that number).
     pub fn is_prefix_of(&self, other: &ClaimPath) -> bool {
-        self.0.len() <= other.0.len()
-            && self
-                .0
-                .iter()
-                .zip(&other.0)
-                .all(|(a, b)| Self::matches_step(a, b))
+        self.0.len() <= other.0.len() && self.0.iter().zip(&other.0).all(|(a, b)| Self::matches_step(a, b))
     }
 
     /// Whether two steps name the same place: equal, or a member name of digits and an array

@@ -193,13 +193,18 @@ impl KbExpectation {
 /// assert_eq!(holder_key(None, |_| None).unwrap_err().code(), "sdjwt.no_holder_key");
 /// # Ok::<(), inkan_core::Error>(())
 /// ```
-pub fn holder_key(cnf: Option<&Value>, resolve_kid: impl FnOnce(&str) -> Option<PublicKey>) -> Result<PublicKey> {
+pub fn holder_key(
+    cnf: Option<&Value>,
+    resolve_kid: impl FnOnce(&str) -> Option<PublicKey>,
+) -> Result<PublicKey> {
     let cnf = cnf.ok_or_else(|| Error::SdJwtNoHolderKey("the credential has no cnf claim".into()))?;
     if let Some(jwk) = cnf.get("jwk") {
         let jwk: Jwk = serde_json::from_value(jwk.clone())
             .map_err(|e| Error::SdJwtNoHolderKey(format!("cnf.jwk is not a JWK: {e}")))?;
         if jwk.is_private() {
-            return Err(Error::SdJwtNoHolderKey("cnf.jwk holds private key members".into()));
+            return Err(Error::SdJwtNoHolderKey(
+                "cnf.jwk holds private key members".into(),
+            ));
         }
         return PublicKey::from_jwk(&jwk);
     }

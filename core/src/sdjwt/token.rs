@@ -206,7 +206,13 @@ impl SdJwt {
     /// the JSON serialization, §8.1).
     pub fn sd_hash_input(&self) -> String {
         let mut out = String::with_capacity(
-            self.issuer_jwt.len() + self.disclosures.iter().map(|d| d.encoded().len() + 1).sum::<usize>() + 1,
+            self.issuer_jwt.len()
+                + self
+                    .disclosures
+                    .iter()
+                    .map(|d| d.encoded().len() + 1)
+                    .sum::<usize>()
+                + 1,
         );
         out.push_str(&self.issuer_jwt);
         out.push('~');
@@ -327,9 +333,7 @@ impl SdJwt {
             match place {
                 Some(path) => disclosed.push(path),
                 None => {
-                    return Err(Error::SdJwtDigestMismatch(shorten(
-                        self.disclosures[i].encoded(),
-                    )));
+                    return Err(Error::SdJwtDigestMismatch(shorten(self.disclosures[i].encoded())));
                 }
             }
         }
@@ -371,7 +375,12 @@ impl Walker<'_> {
         Ok(self.by_digest.get(digest).copied())
     }
 
-    fn object(&mut self, map: &Map<String, Value>, path: &ClaimPath, depth: usize) -> Result<Map<String, Value>> {
+    fn object(
+        &mut self,
+        map: &Map<String, Value>,
+        path: &ClaimPath,
+        depth: usize,
+    ) -> Result<Map<String, Value>> {
         let mut out = Map::with_capacity(map.len());
         for (name, value) in map {
             if name != "_sd" {
@@ -386,7 +395,9 @@ impl Walker<'_> {
             return Err(malformed("_sd must be an array"));
         };
         for digest in digests {
-            let digest = digest.as_str().ok_or_else(|| malformed("_sd must hold strings"))?;
+            let digest = digest
+                .as_str()
+                .ok_or_else(|| malformed("_sd must hold strings"))?;
             let Some(index) = self.lookup(digest)? else {
                 continue; // a decoy or an undisclosed claim
             };

@@ -83,9 +83,7 @@ pub fn check_claims(claims: &Map<String, Value>, disclosed: &[ClaimPath]) -> Res
     match (claims.contains_key("@context"), claims.get("vct")) {
         (true, Some(_)) => return Err(bad("the payload has both @context and vct".into())),
         (true, None) => {
-            return Err(bad(
-                "the payload has @context: a W3C VC, not an SD-JWT VC".into(),
-            ));
+            return Err(bad("the payload has @context: a W3C VC, not an SD-JWT VC".into()));
         }
         (false, None) => return Err(bad("vct is required".into())),
         (false, Some(_)) => {}

@@ -115,7 +115,11 @@ fn looks_json(text: &str) -> bool {
 
 /// Verifies the Issuer-signed JWT; records `signature` and `trust`. `None` when no signature
 /// verified (the report then says why).
-fn check_signature_and_trust(sd: &SdJwt, cx: &Context<'_>, report: &mut ReportBuilder) -> Option<VerifiedIssuerJwt> {
+fn check_signature_and_trust(
+    sd: &SdJwt,
+    cx: &Context<'_>,
+    report: &mut ReportBuilder,
+) -> Option<VerifiedIssuerJwt> {
     let opts = VerifyOptions::default();
     let header = match jws::peek_header(sd.issuer_jwt()) {
         Ok(h) => h,
@@ -125,8 +129,7 @@ fn check_signature_and_trust(sd: &SdJwt, cx: &Context<'_>, report: &mut ReportBu
         }
     };
     let alg = header.alg.as_deref().unwrap_or_default();
-    if let Err(e) =
-        inkan_core::crypto::Algorithm::from_jose(alg).and_then(|a| cx.policy().check_algorithm(a))
+    if let Err(e) = inkan_core::crypto::Algorithm::from_jose(alg).and_then(|a| cx.policy().check_algorithm(a))
     {
         report.check(CheckId::SIGNATURE, Err(e));
         report.not_applicable(CheckId::TRUST, "the signature could not be checked");
@@ -163,7 +166,10 @@ fn by_chain(
             return None;
         }
     };
-    let validated = cx.trust().chain_validator(purpose::SD_JWT).validate(&certs, cx.clock());
+    let validated = cx
+        .trust()
+        .chain_validator(purpose::SD_JWT)
+        .validate(&certs, cx.clock());
     let leaf_key = match (&validated, certs.first()) {
         (Ok(ok), _) => Ok(ok.leaf_key().clone()),
         (Err(_), Some(leaf)) => leaf.public_key(),
@@ -200,7 +206,9 @@ fn by_issuer_key(
         report.not_applicable(CheckId::SIGNATURE, "no trusted key to check it with");
         report.check(
             CheckId::TRUST,
-            Err(inkan_core::Error::Untrusted(format!("no trusted key for issuer {issuer:?}{note}"))),
+            Err(inkan_core::Error::Untrusted(format!(
+                "no trusted key for issuer {issuer:?}{note}"
+            ))),
         );
         return None;
     }
@@ -236,9 +244,10 @@ fn check_vc(processed: &Processed, report: &mut ReportBuilder) -> Option<String>
 fn check_validity(claims: &Map<String, Value>, cx: &Context<'_>, report: &mut ReportBuilder) {
     let time = |name: &str| match claims.get(name) {
         None => Ok(None),
-        Some(v) => v.as_i64().map(Some).ok_or_else(|| {
-            inkan_core::Error::InvalidClaim(format!("{name} must be an integer NumericDate"))
-        }),
+        Some(v) => v
+            .as_i64()
+            .map(Some)
+            .ok_or_else(|| inkan_core::Error::InvalidClaim(format!("{name} must be an integer NumericDate"))),
     };
     let result = (|| {
         cx.policy()
@@ -268,7 +277,9 @@ fn check_holder_binding(sd: &SdJwt, processed: &Processed, cx: &Context<'_>, rep
                 "the verifier expects no audience and nonce to check it against".into(),
             ));
         };
-        let key = sdjwt::holder_key(processed.claims.get("cnf"), |_| request.expected_holder_key().cloned())?;
+        let key = sdjwt::holder_key(processed.claims.get("cnf"), |_| {
+            request.expected_holder_key().cloned()
+        })?;
         if let Some(expected) = request.expected_holder_key() {
             if expected != &key {
                 return Err(inkan_core::Error::SdJwtNoHolderKey(
@@ -277,13 +288,24 @@ fn check_holder_binding(sd: &SdJwt, processed: &Processed, cx: &Context<'_>, rep
             }
         }
         let expect = KbExpectation::new(aud, nonce).leeway_secs(cx.policy().time_rules().leeway_secs);
-        sd.verify_key_binding(&key, processed.hash_alg, &expect, &VerifyOptions::default(), cx.clock())
-            .map(|_| ())
+        sd.verify_key_binding(
+            &key,
+            processed.hash_alg,
+            &expect,
+            &VerifyOptions::default(),
+            cx.clock(),
+        )
+        .map(|_| ())
     })();
     report.check(CheckId::HOLDER_BINDING, result);
 }
 
-fn check_issuance_policy(claims: &Map<String, Value>, vct: Option<&str>, cx: &Context<'_>, report: &mut ReportBuilder) {
+fn check_issuance_policy(
+    claims: &Map<String, Value>,
+    vct: Option<&str>,
+    cx: &Context<'_>,
+    report: &mut ReportBuilder,
+) {
     let iss = claims.get("iss").and_then(Value::as_str);
     match (iss, vct) {
         (Some(iss), Some(vct)) => {
