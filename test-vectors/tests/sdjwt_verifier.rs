@@ -356,3 +356,138 @@ fn sd_jwt_vc_rule_violations_fail() {
         .unwrap();
     assert_eq!(failed(&report, &CheckId::VALIDITY), "jwt.expired");
 }
+
+mod metadata {
+    use std::collections::HashMap;
+    use std::future::Future;
+    use std::pin::pin;
+    use std::sync::Mutex;
+    use std::task::{Context, Poll, Waker};
+
+    use inkan_core::BoxFuture;
+    use inkan_core::http::{HttpClient, HttpRequest, HttpResponse};
+
+    use super::*;
+
+    /// Answers from a fixed table and records every URL asked for.
+    pub struct Canned {
+        pages: HashMap<String, Vec<u8>>,
+        pub asked: Mutex<Vec<String>>,
+    }
+
+    impl Canned {
+        pub fn new(pages: &[(&str, Value)]) -> Self {
+            Self {
+                pages: pages
+                    .iter()
+                    .map(|(u, v)| (u.to_string(), v.to_string().into_bytes()))
+                    .collect(),
+                asked: Mutex::new(Vec::new()),
+            }
+        }
+    }
+
+    impl HttpClient for Canned {
+        fn send(&self, request: HttpRequest) -> BoxFuture<'_, inkan_core::Result<HttpResponse>> {
+            self.asked.lock().unwrap().push(request.url.clone());
+            let response = match self.pages.get(&request.url) {
+                Some(body) => HttpResponse {
+                    status: 200,
+                    headers: Vec::new(),
+                    body: body.clone(),
+                },
+                None => HttpResponse {
+                    status: 404,
+                    headers: Vec::new(),
+                    body: Vec::new(),
+                },
+            };
+            Box::pin(std::future::ready(Ok(response)))
+        }
+    }
+
+    /// The canned client answers at once, so one poll finishes any verification.
+    pub fn block_on<F: Future>(future: F) -> F::Output {
+        let mut future = pin!(future);
+        let mut cx = Context::from_waker(Waker::noop());
+        loop {
+            if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+                return out;
+            }
+        }
+    }
+}
+
+#[test]
+fn issuer_keys_from_jwt_vc_issuer_metadata() {
+    use metadata::{Canned, block_on};
+    const TENANT: &str = "https://issuer.example/tenant/7";
+    let key = SoftwareKey::generate(Algorithm::Es256).unwrap().with_kid("k-1");
+    let claims = json!({"iss": TENANT, "vct": VCT, "iat": NOW - 60, "given_name": "Ada"});
+    let header = Header::for_signer(&key).with_typ("dc+sd-jwt");
+    let frame = DisclosureFrame::from_paths(&["given_name".parse().unwrap()]);
+    let sd = sdjwt::issue(
+        claims.as_object().unwrap(),
+        &frame,
+        &header,
+        &key,
+        &mut OsSalts,
+        HashAlg::Sha256,
+    )
+    .unwrap();
+    let mut jwk = serde_json::to_value(key.public_jwk()).unwrap();
+    jwk["kid"] = "k-1".into();
+    let http = Arc::new(Canned::new(&[
+        (
+            "https://issuer.example/.well-known/jwt-vc-issuer/tenant/7",
+            json!({"issuer": TENANT, "jwks_uri": "https://issuer.example/jwks.json"}),
+        ),
+        ("https://issuer.example/jwks.json", json!({"keys": [jwk]})),
+    ]));
+    let build = |policy: Policy| {
+        Verifier::builder(
+            Arc::new(StaticTrustStore::builder().build()),
+            policy,
+            Arc::new(FixedClock::at_unix(NOW)),
+        )
+        .http(http.clone())
+        .build()
+    };
+    let request = VerifyRequest::text(sd.serialize());
+
+    // Offline, the key is unknown.
+    let strict = build(Policy::default());
+    let report = strict.verify(&request).unwrap();
+    assert_eq!(failed(&report, &CheckId::TRUST), "trust.untrusted");
+    // Online, the metadata gives the key: the signature holds, yet the issuer is not trusted.
+    let report = block_on(strict.verify_online(&request)).unwrap();
+    assert!(passed(&report, &CheckId::SIGNATURE), "{:#}", report.to_json());
+    assert!(matches!(
+        report.check(&CheckId::TRUST).unwrap().outcome,
+        Outcome::NotApplicable { .. }
+    ));
+    assert!(!report.is_valid());
+    // Cached: offline verification now finds the key, and nothing is fetched again.
+    assert!(passed(&strict.verify(&request).unwrap(), &CheckId::SIGNATURE));
+    block_on(strict.verify_online(&request)).unwrap();
+    assert_eq!(http.asked.lock().unwrap().len(), 2);
+    // A deployment that accepts web-published issuer keys makes trust optional.
+    let lax = build(Policy::default().optional(&CheckId::TRUST));
+    let report = block_on(lax.verify_online(&request)).unwrap();
+    assert!(report.is_valid(), "{:#}", report.to_json());
+
+    // Metadata naming another issuer is refused.
+    let liar = Arc::new(Canned::new(&[(
+        "https://issuer.example/.well-known/jwt-vc-issuer/tenant/7",
+        json!({"issuer": "https://evil.example", "jwks": {"keys": []}}),
+    )]));
+    let v = Verifier::builder(
+        Arc::new(StaticTrustStore::builder().build()),
+        Policy::default(),
+        Arc::new(FixedClock::at_unix(NOW)),
+    )
+    .http(liar)
+    .build();
+    let err = block_on(v.verify_online(&request)).unwrap_err();
+    assert_eq!(err.code(), "sdjwt.vc_invalid");
+}

@@ -189,7 +189,7 @@ impl FormatRegistry {
             .register(Arc::new(QrImage))
             .register(Arc::new(Claim169))
             .register(Arc::new(PixelPass))
-            .register(Arc::new(crate::formats::sd_jwt::SdJwtFormat));
+            .register(Arc::new(crate::formats::sd_jwt::SdJwtFormat::default()));
         registry
     }
 

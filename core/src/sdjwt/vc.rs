@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::{ClaimPath, PathElem};
+use crate::crypto::Jwk;
 use crate::{Error, Result};
 
 /// The SD-JWT VC media type (`typ`).
@@ -159,4 +160,133 @@ pub fn check_integrity(bytes: &[u8], integrity: &str) -> Result<()> {
     } else {
         format!("no supported hash in {integrity:?}")
     }))
+}
+
+/// Largest issuer metadata or JWKS document accepted, in bytes.
+pub const MAX_METADATA_LEN: usize = 256 * 1024;
+
+/// Where an issuer publishes its JWT VC Issuer Metadata: `/.well-known/jwt-vc-issuer` inserted
+/// between the host and the path of `iss`, which must be an `https` URL without query or
+/// fragment.
+///
+/// ```
+/// use inkan_core::sdjwt::vc;
+/// assert_eq!(vc::issuer_metadata_url("https://example.com/tenant/1234")?,
+///            "https://example.com/.well-known/jwt-vc-issuer/tenant/1234");
+/// assert_eq!(vc::issuer_metadata_url("https://example.com")?, "https://example.com/.well-known/jwt-vc-issuer");
+/// assert!(vc::issuer_metadata_url("http://example.com").is_err());
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
+pub fn issuer_metadata_url(iss: &str) -> Result<String> {
+    let bad = || {
+        Error::SdJwtVcInvalid(format!(
+            "iss {iss:?} is not an https URL without query or fragment"
+        ))
+    };
+    let rest = iss
+        .get(..8)
+        .filter(|s| s.eq_ignore_ascii_case("https://"))
+        .and_then(|_| iss.get(8..))
+        .ok_or_else(bad)?;
+    if rest.contains(['?', '#']) {
+        return Err(bad());
+    }
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if host.is_empty() {
+        return Err(bad());
+    }
+    Ok(format!(
+        "https://{host}/.well-known/jwt-vc-issuer{}",
+        path.trim_end_matches('/')
+    ))
+}
+
+/// JWT VC Issuer Metadata: the issuer's keys, inline or by reference.
+///
+/// ```
+/// use inkan_core::sdjwt::vc::IssuerMetadata;
+/// let doc = br#"{"issuer": "https://example.com", "jwks_uri": "https://example.com/jwks.json"}"#;
+/// let meta = IssuerMetadata::parse(doc, "https://example.com")?;
+/// assert_eq!(meta.jwks_uri.as_deref(), Some("https://example.com/jwks.json"));
+/// assert_eq!(IssuerMetadata::parse(doc, "https://other.example").unwrap_err().code(), "sdjwt.vc_invalid");
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssuerMetadata {
+    /// The issuer identifier (equal to the credential's `iss`).
+    pub issuer: String,
+    /// Inline keys.
+    pub jwks: Option<Vec<Jwk>>,
+    /// Where the keys are, when not inline.
+    pub jwks_uri: Option<String>,
+}
+
+impl IssuerMetadata {
+    /// Parses the metadata document; `issuer` must equal `expected_issuer`, and exactly one of
+    /// `jwks` and `jwks_uri` must be present.
+    pub fn parse(bytes: &[u8], expected_issuer: &str) -> Result<Self> {
+        let bad = |msg: String| Error::SdJwtVcInvalid(format!("issuer metadata: {msg}"));
+        if bytes.len() > MAX_METADATA_LEN {
+            return Err(Error::TooLarge {
+                size: bytes.len(),
+                limit: MAX_METADATA_LEN,
+            });
+        }
+        let doc: Map<String, Value> =
+            serde_json::from_slice(bytes).map_err(|e| bad(format!("not a JSON object: {e}")))?;
+        let issuer = doc.get("issuer").and_then(Value::as_str).unwrap_or_default();
+        if issuer != expected_issuer {
+            return Err(bad(format!("issuer {issuer:?} is not {expected_issuer:?}")));
+        }
+        let jwks = doc.get("jwks").map(|v| jwks_keys(v).map_err(bad)).transpose()?;
+        let jwks_uri = match doc.get("jwks_uri") {
+            None => None,
+            Some(Value::String(uri)) => Some(uri.clone()),
+            Some(_) => return Err(bad("jwks_uri must be a string".into())),
+        };
+        if jwks.is_some() == jwks_uri.is_some() {
+            return Err(bad("exactly one of jwks and jwks_uri is required".into()));
+        }
+        Ok(Self {
+            issuer: issuer.to_owned(),
+            jwks,
+            jwks_uri,
+        })
+    }
+}
+
+/// Parses a JWK Set document (`{"keys": [...]}`); private keys are refused.
+///
+/// ```
+/// use inkan_core::sdjwt::vc::parse_jwks;
+/// let keys = parse_jwks(br#"{"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#)?;
+/// assert_eq!(keys.len(), 1);
+/// assert!(parse_jwks(b"[]").is_err());
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
+pub fn parse_jwks(bytes: &[u8]) -> Result<Vec<Jwk>> {
+    if bytes.len() > MAX_METADATA_LEN {
+        return Err(Error::TooLarge {
+            size: bytes.len(),
+            limit: MAX_METADATA_LEN,
+        });
+    }
+    let doc: Value = serde_json::from_slice(bytes)?;
+    jwks_keys(&doc).map_err(|e| Error::SdJwtVcInvalid(format!("JWKS: {e}")))
+}
+
+fn jwks_keys(doc: &Value) -> std::result::Result<Vec<Jwk>, String> {
+    let keys = doc
+        .get("keys")
+        .and_then(Value::as_array)
+        .ok_or("a JWKS needs a keys array")?;
+    keys.iter()
+        .map(|k| {
+            let jwk: Jwk = serde_json::from_value(k.clone()).map_err(|e| format!("not a JWK: {e}"))?;
+            if jwk.is_private() {
+                return Err("a published key holds private members".into());
+            }
+            Ok(jwk)
+        })
+        .collect()
 }

@@ -9,7 +9,18 @@
 //! and `nonce`, fresh `iat`; required when the policy requires it or the request names an
 //! audience or nonce — never because a KB-JWT happens to be there, RFC 9901 §9.5);
 //! `issuance_policy` (`may_issue(iss, vct)`); `status` (see [`check_status`]).
+//!
+//! Issuers the trust store has no key for may publish their keys as JWT VC Issuer Metadata
+//! (`/.well-known/jwt-vc-issuer`): [`Format::refresh`] (only under `verify_online`, with an
+//! `HttpClient`) fetches them into this format's cache, and `verify` uses the cache without I/O.
+//! Such a key proves the credential came from whoever serves `iss` over HTTPS, not that the
+//! issuer is trusted: the signature check passes, `trust` is not applicable (and, being required
+//! by default, leaves the verdict invalid unless the policy makes it optional).
 
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use inkan_core::BoxFuture;
 use inkan_core::crypto::PublicKey;
 use inkan_core::encoding::b64_decode;
 use inkan_core::jose::jws::{self, VerifyOptions};
@@ -29,16 +40,54 @@ pub const DISCLOSURES: CheckId = CheckId::new("disclosures");
 /// The SD-JWT VC rules (`vct`, claim types, never-disclosable claims).
 pub const SD_JWT_VC: CheckId = CheckId::new("sd_jwt_vc");
 
-/// SD-JWT and SD-JWT VC presentations.
+/// SD-JWT and SD-JWT VC presentations, with the cache of keys from issuer metadata.
 ///
 /// ```
 /// use inkan_verifier::{Confidence, Format, InputRef};
 /// use inkan_verifier::formats::sd_jwt::SdJwtFormat;
-/// assert_eq!(SdJwtFormat.detect(&InputRef::Text("eyJhbGciOiJFUzI1NiJ9.e30.AA~")), Confidence::CERTAIN);
-/// assert_eq!(SdJwtFormat.detect(&InputRef::Text("eyJhbGciOiJFUzI1NiJ9.e30.AA")), Confidence::NONE);
+/// let format = SdJwtFormat::default();
+/// assert_eq!(format.detect(&InputRef::Text("eyJhbGciOiJFUzI1NiJ9.e30.AA~")), Confidence::CERTAIN);
+/// assert_eq!(format.detect(&InputRef::Text("eyJhbGciOiJFUzI1NiJ9.e30.AA")), Confidence::NONE);
 /// ```
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SdJwtFormat;
+#[derive(Debug, Clone, Default)]
+pub struct SdJwtFormat {
+    metadata_keys: IssuerKeyCache,
+}
+
+/// Keys fetched from JWT VC Issuer Metadata, by issuer: `(kid, key)`. Kept for the life of the
+/// verifier; shared by its clones.
+#[derive(Debug, Clone, Default)]
+struct IssuerKeyCache(Arc<RwLock<HashMap<String, Vec<(Option<String>, PublicKey)>>>>);
+
+impl IssuerKeyCache {
+    /// Most issuers remembered (a verifier facing unbounded issuers must not grow without end).
+    const MAX_ISSUERS: usize = 1024;
+
+    fn keys(&self, issuer: &str, kid: Option<&str>) -> Vec<PublicKey> {
+        let map = self.0.read().unwrap_or_else(PoisonError::into_inner);
+        map.get(issuer)
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| kid.is_none() || k.is_none() || k.as_deref() == kid)
+            .map(|(_, key)| key.clone())
+            .collect()
+    }
+
+    fn contains(&self, issuer: &str) -> bool {
+        self.0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains_key(issuer)
+    }
+
+    fn insert(&self, issuer: &str, keys: Vec<(Option<String>, PublicKey)>) {
+        let mut map = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        if map.len() >= Self::MAX_ISSUERS {
+            map.clear();
+        }
+        map.insert(issuer.to_owned(), keys);
+    }
+}
 
 impl Format for SdJwtFormat {
     fn id(&self) -> &'static str {
@@ -62,7 +111,7 @@ impl Format for SdJwtFormat {
         let is_vc = header.typ.as_deref().is_some_and(vc::is_vc_typ);
         let mut report = cx.report(ID);
         report.passed(CheckId::DECODE);
-        let Some(signed) = check_signature_and_trust(&sd, cx, &mut report) else {
+        let Some(signed) = self.check_signature_and_trust(&sd, cx, &mut report) else {
             return Ok(cx.finish(report));
         };
         if let Some(iss) = signed.claims.get("iss").and_then(Value::as_str) {
@@ -88,6 +137,138 @@ impl Format for SdJwtFormat {
         report.claims(Value::Object(processed.claims));
         Ok(cx.finish(report))
     }
+
+    fn refresh<'a>(&'a self, input: &'a InputRef<'a>, cx: &'a Context<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let Some(http) = cx.http() else { return Ok(()) };
+            let Some(iss) = self.issuer_needing_metadata(input, cx) else {
+                return Ok(());
+            };
+            let url = vc::issuer_metadata_url(&iss)?;
+            let body = http
+                .get(&url, &[("accept", "application/json")])
+                .await?
+                .error_for_status()?
+                .body;
+            let meta = vc::IssuerMetadata::parse(&body, &iss)?;
+            let jwks = match (meta.jwks, meta.jwks_uri) {
+                (Some(keys), _) => keys,
+                (None, Some(uri)) => vc::parse_jwks(
+                    &http
+                        .get(&uri, &[("accept", "application/json")])
+                        .await?
+                        .error_for_status()?
+                        .body,
+                )?,
+                (None, None) => Vec::new(),
+            };
+            let keys = jwks
+                .iter()
+                .map(|jwk| Ok((jwk.kid.clone(), PublicKey::from_jwk(jwk)?)))
+                .collect::<inkan_core::Result<Vec<_>>>()?;
+            self.metadata_keys.insert(&iss, keys);
+            Ok(())
+        })
+    }
+}
+
+impl SdJwtFormat {
+    /// The `iss` whose keys should be fetched: an SD-JWT whose key comes neither from `x5c` nor
+    /// from the trust store, and whose issuer is not cached yet.
+    fn issuer_needing_metadata(&self, input: &InputRef<'_>, cx: &Context<'_>) -> Option<String> {
+        let sd = SdJwt::parse(input.text()?, &Limits::default()).ok()?;
+        let header = jws::peek_header(sd.issuer_jwt()).ok()?;
+        if header.x5c.is_some_and(|c| !c.is_empty()) {
+            return None;
+        }
+        let claims = sd.unverified_claims().ok()?;
+        let iss = claims.get("iss")?.as_str()?;
+        let known = !cx.trust().issuer_keys(iss, header.kid.as_deref()).is_empty()
+            || self.metadata_keys.contains(iss);
+        (!known).then(|| iss.to_owned())
+    }
+
+    /// Verifies the Issuer-signed JWT; records `signature` and `trust`. `None` when no signature
+    /// verified (the report then says why).
+    fn check_signature_and_trust(
+        &self,
+        sd: &SdJwt,
+        cx: &Context<'_>,
+        report: &mut ReportBuilder,
+    ) -> Option<VerifiedIssuerJwt> {
+        let opts = VerifyOptions::default();
+        let header = match jws::peek_header(sd.issuer_jwt()) {
+            Ok(h) => h,
+            Err(e) => {
+                report.check(CheckId::SIGNATURE, Err(e));
+                return None;
+            }
+        };
+        let alg = header.alg.as_deref().unwrap_or_default();
+        if let Err(e) =
+            inkan_core::crypto::Algorithm::from_jose(alg).and_then(|a| cx.policy().check_algorithm(a))
+        {
+            report.check(CheckId::SIGNATURE, Err(e));
+            report.not_applicable(CheckId::TRUST, "the signature could not be checked");
+            return None;
+        }
+        match header.x5c.as_deref() {
+            Some(chain) if !chain.is_empty() => by_chain(sd, chain, &opts, cx, report),
+            _ => self.by_issuer_key(sd, header.kid.as_deref(), &opts, cx, report),
+        }
+    }
+
+    /// Every key the trust store files under `iss` (or any issuer) and `kid` is tried; without
+    /// one, the keys cached from the issuer's metadata.
+    fn by_issuer_key(
+        &self,
+        sd: &SdJwt,
+        kid: Option<&str>,
+        opts: &VerifyOptions,
+        cx: &Context<'_>,
+        report: &mut ReportBuilder,
+    ) -> Option<VerifiedIssuerJwt> {
+        let claims = sd.unverified_claims().unwrap_or_default();
+        let issuer = claims.get("iss").and_then(Value::as_str).unwrap_or(ANY);
+        let trusted: Vec<PublicKey> = cx.trust().issuer_keys(issuer, kid);
+        let (keys, from_metadata) = if trusted.is_empty() {
+            (self.metadata_keys.keys(issuer, kid), true)
+        } else {
+            (trusted, false)
+        };
+        if keys.is_empty() {
+            let note = kid.map(|k| format!(" with kid {k:?}")).unwrap_or_default();
+            report.not_applicable(CheckId::SIGNATURE, "no trusted key to check it with");
+            report.check(
+                CheckId::TRUST,
+                Err(inkan_core::Error::Untrusted(format!(
+                    "no trusted key for issuer {issuer:?}{note}"
+                ))),
+            );
+            return None;
+        }
+        let mut last = inkan_core::Error::BadSignature;
+        for key in &keys {
+            match sd.verify_signature(opts, |_, _| Ok(key)) {
+                Ok(signed) => {
+                    report.passed(CheckId::SIGNATURE);
+                    if from_metadata {
+                        report.not_applicable(
+                            CheckId::TRUST,
+                            "the key comes from the issuer's own jwt-vc-issuer metadata; the trust store does not list the issuer",
+                        );
+                    } else {
+                        report.passed(CheckId::TRUST);
+                    }
+                    return Some(signed);
+                }
+                Err(e) => last = e,
+            }
+        }
+        report.check(CheckId::SIGNATURE, Err(last));
+        report.not_applicable(CheckId::TRUST, "no trusted key verified the signature");
+        None
+    }
 }
 
 /// `jwt~…`: a JWS compact part, then at least one `~`.
@@ -111,34 +292,6 @@ fn looks_json(text: &str) -> bool {
         _ => map.get("header"),
     };
     map.contains_key("payload") && header.is_some_and(|h| h.get("disclosures").is_some())
-}
-
-/// Verifies the Issuer-signed JWT; records `signature` and `trust`. `None` when no signature
-/// verified (the report then says why).
-fn check_signature_and_trust(
-    sd: &SdJwt,
-    cx: &Context<'_>,
-    report: &mut ReportBuilder,
-) -> Option<VerifiedIssuerJwt> {
-    let opts = VerifyOptions::default();
-    let header = match jws::peek_header(sd.issuer_jwt()) {
-        Ok(h) => h,
-        Err(e) => {
-            report.check(CheckId::SIGNATURE, Err(e));
-            return None;
-        }
-    };
-    let alg = header.alg.as_deref().unwrap_or_default();
-    if let Err(e) = inkan_core::crypto::Algorithm::from_jose(alg).and_then(|a| cx.policy().check_algorithm(a))
-    {
-        report.check(CheckId::SIGNATURE, Err(e));
-        report.not_applicable(CheckId::TRUST, "the signature could not be checked");
-        return None;
-    }
-    match header.x5c.as_deref() {
-        Some(chain) if !chain.is_empty() => by_chain(sd, chain, &opts, cx, report),
-        _ => by_issuer_key(sd, &opts, cx, report),
-    }
 }
 
 /// The leaf of `x5c` signs; the chain must lead to an anchor for [`purpose::SD_JWT`]. The
@@ -188,43 +341,6 @@ fn by_chain(
     };
     report.check(CheckId::TRUST, validated.map(|_| ()));
     out
-}
-
-/// Every key the trust store files under `iss` (or any issuer) and `kid` is tried.
-fn by_issuer_key(
-    sd: &SdJwt,
-    opts: &VerifyOptions,
-    cx: &Context<'_>,
-    report: &mut ReportBuilder,
-) -> Option<VerifiedIssuerJwt> {
-    let claims = sd.unverified_claims().unwrap_or_default();
-    let issuer = claims.get("iss").and_then(Value::as_str).unwrap_or(ANY);
-    let kid = jws::peek_header(sd.issuer_jwt()).ok().and_then(|h| h.kid);
-    let keys: Vec<PublicKey> = cx.trust().issuer_keys(issuer, kid.as_deref());
-    if keys.is_empty() {
-        let note = kid.map(|k| format!(" with kid {k:?}")).unwrap_or_default();
-        report.not_applicable(CheckId::SIGNATURE, "no trusted key to check it with");
-        report.check(
-            CheckId::TRUST,
-            Err(inkan_core::Error::Untrusted(format!(
-                "no trusted key for issuer {issuer:?}{note}"
-            ))),
-        );
-        return None;
-    }
-    let mut last = inkan_core::Error::BadSignature;
-    for key in &keys {
-        match sd.verify_signature(opts, |_, _| Ok(key)) {
-            Ok(signed) => {
-                report.passed(CheckId::SIGNATURE).passed(CheckId::TRUST);
-                return Some(signed);
-            }
-            Err(e) => last = e,
-        }
-    }
-    report.check(CheckId::SIGNATURE, Err(last));
-    report.not_applicable(CheckId::TRUST, "no trusted key verified the signature");
-    None
 }
 
 /// The SD-JWT VC rules; returns the `vct` when they hold.
