@@ -491,3 +491,74 @@ fn issuer_keys_from_jwt_vc_issuer_metadata() {
     let err = block_on(v.verify_online(&request)).unwrap_err();
     assert_eq!(err.code(), "sdjwt.vc_invalid");
 }
+
+#[test]
+fn type_metadata_fetched_when_asked_and_integrity_checked() {
+    use inkan_verifier::formats::sd_jwt::SdJwtFormat;
+    use metadata::{Canned, block_on};
+    const TYPE: &str = "https://issuer.example/types/pid";
+    let doc = json!({"vct": TYPE, "name": "Example PID"});
+    let sri = format!(
+        "sha256-{}",
+        b64_encode(HashAlg::Sha256.digest(doc.to_string().as_bytes()))
+    );
+    let key = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let trust = StaticTrustStore::builder()
+        .issuer_key(ISS, None, key.public_key().clone())
+        .build();
+    let credential = |integrity: &str| {
+        let claims = json!({"iss": ISS, "vct": TYPE, "vct#integrity": integrity, "iat": NOW - 60});
+        let header = Header::default().with_typ("dc+sd-jwt");
+        sdjwt::issue(
+            claims.as_object().unwrap(),
+            &DisclosureFrame::default(),
+            &header,
+            &key,
+            &mut OsSalts,
+            HashAlg::Sha256,
+        )
+        .unwrap()
+        .serialize()
+    };
+    let http = Arc::new(Canned::new(&[(TYPE, doc.clone())]));
+    let with_metadata = Verifier::builder(
+        Arc::new(trust.clone()),
+        Policy::default(),
+        Arc::new(FixedClock::at_unix(NOW)),
+    )
+    .http(http.clone())
+    .format(Arc::new(SdJwtFormat::default().with_type_metadata()))
+    .build();
+    let good = VerifyRequest::text(credential(&sri));
+    let report = with_metadata.verify(&good).unwrap();
+    assert!(matches!(
+        report.check(&CheckId::new("type_metadata")).unwrap().outcome,
+        Outcome::NotApplicable { .. }
+    ));
+    let report = block_on(with_metadata.verify_online(&good)).unwrap();
+    assert!(
+        passed(&report, &CheckId::new("type_metadata")),
+        "{:#}",
+        report.to_json()
+    );
+    assert!(report.is_valid());
+    let wrong = format!("sha256-{}", b64_encode([0u8; 32]));
+    let report = block_on(with_metadata.verify_online(&VerifyRequest::text(credential(&wrong)))).unwrap();
+    assert_eq!(
+        failed(&report, &CheckId::new("type_metadata")),
+        "sdjwt.vct_integrity"
+    );
+    assert!(!report.is_valid());
+    assert_eq!(http.asked.lock().unwrap().as_slice(), [TYPE]);
+    // Not asked for: nothing fetched, no such check.
+    let plain = Verifier::builder(
+        Arc::new(trust),
+        Policy::default(),
+        Arc::new(FixedClock::at_unix(NOW)),
+    )
+    .http(http.clone())
+    .build();
+    let report = block_on(plain.verify_online(&good)).unwrap();
+    assert!(report.check(&CheckId::new("type_metadata")).is_none());
+    assert_eq!(http.asked.lock().unwrap().len(), 1);
+}

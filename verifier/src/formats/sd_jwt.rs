@@ -52,7 +52,12 @@ pub const SD_JWT_VC: CheckId = CheckId::new("sd_jwt_vc");
 #[derive(Debug, Clone, Default)]
 pub struct SdJwtFormat {
     metadata_keys: IssuerKeyCache,
+    /// Type metadata documents by `vct`, when fetching them was asked for.
+    type_metadata: Option<Arc<RwLock<HashMap<String, Vec<u8>>>>>,
 }
+
+/// The check of fetched type metadata against the credential.
+pub const TYPE_METADATA: CheckId = CheckId::new("type_metadata");
 
 /// Keys fetched from JWT VC Issuer Metadata, by issuer: `(kid, key)`. Kept for the life of the
 /// verifier; shared by its clones.
@@ -126,6 +131,9 @@ impl Format for SdJwtFormat {
         };
         report.passed(DISCLOSURES);
         let vct = is_vc.then(|| check_vc(&processed, &mut report)).flatten();
+        if let (Some(vct), Some(_)) = (&vct, &self.type_metadata) {
+            self.check_type_metadata(vct, &processed.claims, &mut report);
+        }
         check_validity(&processed.claims, cx, &mut report);
         check_holder_binding(&sd, &processed, cx, &mut report);
         check_issuance_policy(&processed.claims, vct.as_deref(), cx, &mut report);
@@ -141,6 +149,19 @@ impl Format for SdJwtFormat {
     fn refresh<'a>(&'a self, input: &'a InputRef<'a>, cx: &'a Context<'a>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let Some(http) = cx.http() else { return Ok(()) };
+            if let Some(vct) = self.type_needing_metadata(input) {
+                let body = http
+                    .get(&vct, &[("accept", "application/json")])
+                    .await?
+                    .error_for_status()?
+                    .body;
+                if let Some(cache) = &self.type_metadata {
+                    cache
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(vct, body);
+                }
+            }
             let Some(iss) = self.issuer_needing_metadata(input, cx) else {
                 return Ok(());
             };
@@ -173,6 +194,68 @@ impl Format for SdJwtFormat {
 }
 
 impl SdJwtFormat {
+    /// Also fetch and check SD-JWT VC type metadata (`vct` as an `https` URL) under
+    /// `verify_online`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use inkan_core::clock::SystemClock;
+    /// use inkan_core::trust::StaticTrustStore;
+    /// use inkan_verifier::{Policy, Verifier};
+    /// use inkan_verifier::formats::sd_jwt::SdJwtFormat;
+    /// let verifier = Verifier::builder(Arc::new(StaticTrustStore::builder().build()), Policy::default(), Arc::new(SystemClock))
+    ///     .format(Arc::new(SdJwtFormat::default().with_type_metadata()))
+    ///     .build();
+    /// assert!(verifier.formats().any(|f| f == "sd-jwt"));
+    /// ```
+    pub fn with_type_metadata(mut self) -> Self {
+        self.type_metadata = Some(Arc::default());
+        self
+    }
+
+    /// The `vct` to fetch: asked for, an `https` URL, not cached yet.
+    fn type_needing_metadata(&self, input: &InputRef<'_>) -> Option<String> {
+        let cache = self.type_metadata.as_ref()?;
+        let sd = SdJwt::parse(input.text()?, &Limits::default()).ok()?;
+        let claims = sd.unverified_claims().ok()?;
+        let vct = claims.get("vct")?.as_str()?;
+        let https = vct.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+        let cached = cache
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains_key(vct);
+        (https && !cached).then(|| vct.to_owned())
+    }
+
+    fn check_type_metadata(&self, vct: &str, claims: &Map<String, Value>, report: &mut ReportBuilder) {
+        let Some(cache) = &self.type_metadata else { return };
+        let body = cache
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(vct)
+            .cloned();
+        let Some(body) = body else {
+            report.not_applicable(
+                TYPE_METADATA,
+                "type metadata not fetched (verify_online fetches an https vct)",
+            );
+            return;
+        };
+        let result = (|| {
+            if let Some(integrity) = claims.get("vct#integrity").and_then(Value::as_str) {
+                vc::check_integrity(&body, integrity)?;
+            }
+            let doc: Value = serde_json::from_slice(&body)?;
+            match doc.get("vct").and_then(Value::as_str) {
+                Some(v) if v == vct => Ok(()),
+                other => Err(inkan_core::Error::SdJwtVctIntegrity(format!(
+                    "the type metadata describes {other:?}, not {vct:?}"
+                ))),
+            }
+        })();
+        report.check(TYPE_METADATA, result);
+    }
+
     /// The `iss` whose keys should be fetched: an SD-JWT whose key comes neither from `x5c` nor
     /// from the trust store, and whose issuer is not cached yet.
     fn issuer_needing_metadata(&self, input: &InputRef<'_>, cx: &Context<'_>) -> Option<String> {
