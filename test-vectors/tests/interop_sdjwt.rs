@@ -1,7 +1,8 @@
 //! SD-JWT interop with sd-jwt-python (the reference implementation, pinned in
 //! `interop/requirements.txt`, driven through `interop/sdjwt_oracle.py`), both ways:
 //! inkan issues and presents with a KB-JWT, the oracle verifies; the oracle issues and presents,
-//! inkan verifies. Tampering is refused by both.
+//! inkan verifies. Tampering is refused by both. The JWS JSON serialization (RFC 9901 §8) is
+//! checked the same way against sd-jwt-js (`interop/node/sdjwt_oracle.js`).
 
 use inkan_core::clock::FixedClock;
 use inkan_core::crypto::{Algorithm, SoftwareKey};
@@ -174,4 +175,100 @@ fn the_oracle_issues_and_presents_inkan_verifies() {
 fn time_now() -> i64 {
     use inkan_core::clock::{Clock, SystemClock};
     SystemClock.now_unix()
+}
+
+// ---- JWS JSON serialization (RFC 9901 §8) against sd-jwt-js (@sd-jwt/core, pinned by
+// interop/node/package-lock.json) ----
+
+fn node(command: &str, request: Value) -> Value {
+    let out = inkan_test_vectors::run_node_oracle("sdjwt_oracle.js", &[command], &request.to_string());
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn inkan_json_serialization_verified_by_sd_jwt_js() {
+    let issuer = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let holder = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let mut claims = claims();
+    claims["cnf"] = json!({"jwk": public_jwk(&holder)});
+    let paths: Vec<_> = SD.iter().map(|p| p.join(".").parse().unwrap()).collect();
+    let frame = DisclosureFrame::from_paths(&paths);
+    let header = Header::default().with_typ("dc+sd-jwt");
+    let issued = sdjwt::issue_json(
+        claims.as_object().unwrap(),
+        &frame,
+        &header,
+        &issuer,
+        &mut OsSalts,
+        HashAlg::Sha256,
+    )
+    .unwrap();
+    let shown = issued
+        .present(&["given_name".parse().unwrap(), "address".parse().unwrap()])
+        .unwrap()
+        .bind(&holder, AUD, NONCE, time_now())
+        .unwrap();
+    let json: Value = serde_json::from_str(&shown.serialize()).unwrap();
+    assert!(json["header"]["kb_jwt"].is_string());
+    let answer = node(
+        "verify-json",
+        json!({"json": json, "issuer_jwk": public_jwk(&issuer), "nonce": NONCE}),
+    );
+    assert_eq!(answer["ok"], true, "{answer}");
+    assert_eq!(answer["claims"]["given_name"], "Ada");
+    assert_eq!(answer["claims"]["address"], claims["address"]);
+    assert!(answer["claims"].get("family_name").is_none());
+    assert_eq!(answer["kb"]["aud"], AUD);
+    // A wrong nonce is refused by sd-jwt-js too.
+    let answer = node(
+        "verify-json",
+        json!({"json": json, "issuer_jwk": public_jwk(&issuer), "nonce": "other"}),
+    );
+    assert_eq!(answer["ok"], false, "{answer}");
+}
+
+#[test]
+fn sd_jwt_js_json_serializations_verified_by_inkan() {
+    let issuer = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let holder = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let answer = node(
+        "issue-json",
+        json!({"claims": claims(), "issuer_jwk": private_jwk(&issuer), "holder_jwk": private_jwk(&holder),
+               "frame": {"_sd": ["given_name", "family_name", "birthdate", "address"], "address": {"_sd": ["locality"]},
+                         "nationalities": {"_sd": [1]}},
+               "presentation_frame": {"given_name": true, "address": {"locality": true}},
+               "aud": AUD, "nonce": NONCE}),
+    );
+    for form in ["flattened", "general"] {
+        let text = answer[form].to_string();
+        let sd = SdJwt::parse(&text, &Limits::default()).unwrap();
+        assert_eq!(sd.serialization(), sdjwt::Serialization::Json, "{form}");
+        let signed = sd
+            .verify_signature(&VerifyOptions::default(), |_, _| Ok(issuer.public_key()))
+            .unwrap();
+        let processed = sd
+            .process(&signed.claims)
+            .unwrap_or_else(|e| panic!("{form}: {e}"));
+        assert_eq!(processed.claims["given_name"], "Ada", "{form}");
+        assert_eq!(processed.claims["address"], claims()["address"], "{form}");
+        assert_eq!(processed.claims["nationalities"], json!(["GB"]), "{form}");
+        assert!(processed.claims.get("birthdate").is_none(), "{form}");
+        let key = sdjwt::holder_key(processed.claims.get("cnf"), |_| None).unwrap();
+        let clock = FixedClock::at_unix(time_now());
+        sd.verify_key_binding(
+            &key,
+            processed.hash_alg,
+            &KbExpectation::new(AUD, NONCE),
+            &VerifyOptions::default(),
+            &clock,
+        )
+        .unwrap_or_else(|e| panic!("{form}: {e}"));
+    }
+    // sd-jwt-js repeats a kid in the protected and the unprotected header; RFC 7515 §7.2.1 says
+    // the two must be disjoint, and inkan refuses it.
+    let sd = SdJwt::parse(&answer["general_with_kid"].to_string(), &Limits::default()).unwrap();
+    let err = sd
+        .verify_signature(&VerifyOptions::default(), |_, _| Ok(issuer.public_key()))
+        .unwrap_err();
+    assert_eq!(err.code(), "jose.malformed");
 }
