@@ -212,7 +212,7 @@ mod pki {
     use openssl::hash::MessageDigest;
     use openssl::nid::Nid;
     use openssl::pkey::{PKey, Private};
-    use openssl::x509::extension::{BasicConstraints, KeyUsage};
+    use openssl::x509::extension::{BasicConstraints, KeyUsage, SubjectAlternativeName};
     use openssl::x509::{X509, X509Builder, X509NameBuilder};
 
     fn cert(subject: &str, key: &PKey<Private>, issuer: Option<(&X509, &PKey<Private>)>) -> X509 {
@@ -246,6 +246,12 @@ mod pki {
         } else {
             b.append_extension(KeyUsage::new().critical().digital_signature().build().unwrap())
                 .unwrap();
+            let context = b.x509v3_context(issuer.map(|(c, _)| c.as_ref()), None);
+            let san = SubjectAlternativeName::new()
+                .dns("issuer.example.com")
+                .build(&context)
+                .unwrap();
+            b.append_extension(san).unwrap();
         }
         b.sign(issuer.map_or(key, |(_, k)| k), MessageDigest::sha256())
             .unwrap();
@@ -315,6 +321,30 @@ fn x5c_issuer_trusted_only_when_anchored() {
     assert!(passed(&report, &CheckId::SIGNATURE));
     assert_eq!(failed(&report, &CheckId::TRUST), "x509.untrusted");
     assert!(!report.is_valid());
+
+    // Anchored, but the certificate does not name this issuer.
+    let mut other = claims.clone();
+    other["iss"] = "https://someone-else.example".into();
+    let forged = sdjwt::issue(
+        other.as_object().unwrap(),
+        &frame,
+        &header,
+        &key,
+        &mut OsSalts,
+        HashAlg::Sha256,
+    )
+    .unwrap();
+    let anchored = StaticTrustStore::builder()
+        .x509_anchor(
+            purpose::SD_JWT,
+            TrustAnchor::from_certificate(Certificate::from_der(&root).unwrap()).unwrap(),
+        )
+        .build();
+    let report = verifier(anchored, Policy::default(), NOW)
+        .verify(&VerifyRequest::text(forged.serialize()))
+        .unwrap();
+    assert!(passed(&report, &CheckId::SIGNATURE));
+    assert_eq!(failed(&report, &CheckId::TRUST), "trust.untrusted");
 }
 
 #[test]

@@ -290,3 +290,33 @@ fn jwks_keys(doc: &Value) -> std::result::Result<Vec<Jwk>, String> {
         })
         .collect()
 }
+
+/// When the issuer key comes from `x5c`, the leaf certificate must name `iss`: as a
+/// subjectAltName URI equal to it, or, for an `https` `iss`, a dNSName equal to its host.
+///
+/// ```
+/// use inkan_core::sdjwt::vc;
+/// use inkan_core::x509::Certificate;
+/// # let der = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/x509/testdata/annexd-iaca.der"));
+/// let cert = Certificate::from_der(der)?;
+/// assert_eq!(vc::check_x5c_issuer("https://issuer.example", &cert).unwrap_err().code(), "trust.untrusted");
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
+pub fn check_x5c_issuer(iss: &str, leaf: &crate::x509::Certificate) -> Result<()> {
+    if leaf.san_uris().iter().any(|u| u == iss) {
+        return Ok(());
+    }
+    let host = iss
+        .get(..8)
+        .filter(|s| s.eq_ignore_ascii_case("https://"))
+        .and_then(|_| iss.get(8..))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
+    if let Some(host) = host.filter(|h| !h.is_empty()) {
+        if leaf.san_dns_names().iter().any(|d| d.eq_ignore_ascii_case(host)) {
+            return Ok(());
+        }
+    }
+    Err(Error::Untrusted(format!(
+        "the x5c certificate does not name the issuer {iss:?} in its subjectAltName"
+    )))
+}

@@ -422,7 +422,18 @@ fn by_chain(
             None
         }
     };
-    report.check(CheckId::TRUST, validated.map(|_| ()));
+    // The certificate must also vouch for the issuer the credential names (SD-JWT VC).
+    let trusted = validated.and_then(|_| {
+        let iss = out
+            .as_ref()
+            .and_then(|s| s.claims.get("iss"))
+            .and_then(Value::as_str);
+        match (iss, certs.first()) {
+            (Some(iss), Some(leaf)) => vc::check_x5c_issuer(iss, leaf),
+            _ => Ok(()),
+        }
+    });
+    report.check(CheckId::TRUST, trusted);
     out
 }
 
