@@ -53,7 +53,7 @@ pub const SD_JWT_VC: CheckId = CheckId::new("sd_jwt_vc");
 pub struct SdJwtFormat {
     metadata_keys: IssuerKeyCache,
     /// Type metadata documents by `vct`, when fetching them was asked for.
-    type_metadata: Option<Arc<RwLock<HashMap<String, Vec<u8>>>>>,
+    type_metadata: Option<Shared<Vec<u8>>>,
 }
 
 /// The check of fetched type metadata against the credential.
@@ -62,7 +62,13 @@ pub const TYPE_METADATA: CheckId = CheckId::new("type_metadata");
 /// Keys fetched from JWT VC Issuer Metadata, by issuer: `(kid, key)`. Kept for the life of the
 /// verifier; shared by its clones.
 #[derive(Debug, Clone, Default)]
-struct IssuerKeyCache(Arc<RwLock<HashMap<String, Vec<(Option<String>, PublicKey)>>>>);
+struct IssuerKeyCache(Shared<Vec<KidKey>>);
+
+/// A map by issuer or type shared by a format and its clones.
+type Shared<T> = Arc<RwLock<HashMap<String, T>>>;
+
+/// A key and the `kid` it was published under.
+type KidKey = (Option<String>, PublicKey);
 
 impl IssuerKeyCache {
     /// Most issuers remembered (a verifier facing unbounded issuers must not grow without end).
@@ -85,7 +91,7 @@ impl IssuerKeyCache {
             .contains_key(issuer)
     }
 
-    fn insert(&self, issuer: &str, keys: Vec<(Option<String>, PublicKey)>) {
+    fn insert(&self, issuer: &str, keys: Vec<KidKey>) {
         let mut map = self.0.write().unwrap_or_else(PoisonError::into_inner);
         if map.len() >= Self::MAX_ISSUERS {
             map.clear();
