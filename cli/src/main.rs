@@ -8,6 +8,7 @@ mod claim169;
 mod io;
 mod keygen;
 mod qr;
+mod sd_jwt;
 mod status_list;
 mod verify;
 
@@ -45,6 +46,9 @@ enum Command {
     /// IETF Token Status Lists: create, set entries, show, sign as statuslist+jwt.
     #[command(subcommand)]
     StatusList(status_list::StatusListCommand),
+    /// SD-JWT VCs: issue from claims JSON, present with selected Disclosures and key binding.
+    #[command(subcommand, name = "sd-jwt")]
+    SdJwt(sd_jwt::SdJwtCommand),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Claim169(command) => claim169::run(command),
         Command::Qr(command) => qr::run(command),
         Command::StatusList(command) => status_list::run(command),
+        Command::SdJwt(command) => sd_jwt::run(command),
     };
     match result {
         Ok(output) => output.emit(cli.pretty),

@@ -308,6 +308,67 @@ pub enum Error {
         /// How many entries the list holds.
         len: usize,
     },
+    // --- sdjwt (SD-JWT, RFC 9901, and SD-JWT VC) ---
+    /// An SD-JWT (compact or JWS JSON) that does not have the shape RFC 9901 defines.
+    #[error("malformed SD-JWT: {0}")]
+    SdJwtMalformed(String),
+    /// A Disclosure that is not base64url JSON of the form `[salt, name, value]` / `[salt, value]`,
+    /// or of the wrong form for where its digest sits.
+    #[error("invalid SD-JWT disclosure: {0}")]
+    SdJwtBadDisclosure(String),
+    /// `_sd_alg` names a hash algorithm inkan does not accept.
+    #[error("unknown or unaccepted _sd_alg {0:?}")]
+    SdJwtUnknownHashAlg(String),
+    /// A Disclosure whose digest appears nowhere in the signed payload (altered or foreign).
+    #[error("disclosure matches no digest in the SD-JWT: {0}")]
+    SdJwtDigestMismatch(String),
+    /// A digest (or a Disclosure) that appears more than once.
+    #[error("digest appears more than once: {0}")]
+    SdJwtDuplicateDigest(String),
+    /// A Disclosure for the reserved claim name `_sd` or `...`.
+    #[error("disclosure uses the reserved claim name {0:?}")]
+    SdJwtReservedName(String),
+    /// A disclosed claim name that already exists at its level.
+    #[error("disclosed claim {0:?} already exists at its level")]
+    SdJwtClaimConflict(String),
+    /// More Disclosures than the configured cap.
+    #[error("{count} disclosures exceed the limit of {limit}")]
+    SdJwtTooManyDisclosures {
+        /// Number of Disclosures in the input.
+        count: usize,
+        /// The cap.
+        limit: usize,
+    },
+    /// Key Binding is required and the presentation carries no KB-JWT.
+    #[error("key binding is required but the presentation has no KB-JWT")]
+    SdJwtKbMissing,
+    /// A KB-JWT with the wrong `typ` or claims of the wrong shape.
+    #[error("invalid KB-JWT: {0}")]
+    SdJwtKbInvalid(String),
+    /// The KB-JWT's `sd_hash` is not the hash of the presented SD-JWT.
+    #[error("KB-JWT sd_hash does not match the presented SD-JWT")]
+    SdJwtSdHashMismatch,
+    /// The KB-JWT's `aud` is not the expected audience.
+    #[error("KB-JWT aud is not the expected audience")]
+    SdJwtKbAudienceMismatch,
+    /// The KB-JWT's `nonce` is not the expected nonce.
+    #[error("KB-JWT nonce is not the expected nonce")]
+    SdJwtKbNonceMismatch,
+    /// The KB-JWT's `iat` is older than the accepted window (or it has expired).
+    #[error("KB-JWT is too old")]
+    SdJwtKbTooOld,
+    /// No holder key could be determined from `cnf`.
+    #[error("no holder key: {0}")]
+    SdJwtNoHolderKey(String),
+    /// A disclosure frame / policy that does not fit the claims.
+    #[error("invalid disclosure frame: {0}")]
+    SdJwtBadFrame(String),
+    /// An SD-JWT VC that breaks the SD-JWT VC rules (`typ`, `vct`, `iss`, `cnf`, ...).
+    #[error("invalid SD-JWT VC: {0}")]
+    SdJwtVcInvalid(String),
+    /// Type metadata whose hash does not match `vct#integrity`.
+    #[error("type metadata integrity check failed: {0}")]
+    SdJwtVctIntegrity(String),
 }
 
 impl Error {
@@ -385,6 +446,25 @@ impl Error {
             Error::StatusApplicationSpecific { .. } => "status.application_specific",
             Error::StatusUnavailable(_) => "status.unavailable",
             Error::StatusListFull { .. } => "status.list_full",
+            // sdjwt
+            Error::SdJwtMalformed(_) => "sdjwt.malformed",
+            Error::SdJwtBadDisclosure(_) => "sdjwt.bad_disclosure",
+            Error::SdJwtUnknownHashAlg(_) => "sdjwt.unknown_hash_alg",
+            Error::SdJwtDigestMismatch(_) => "sdjwt.digest_mismatch",
+            Error::SdJwtDuplicateDigest(_) => "sdjwt.duplicate_digest",
+            Error::SdJwtReservedName(_) => "sdjwt.reserved_name",
+            Error::SdJwtClaimConflict(_) => "sdjwt.claim_conflict",
+            Error::SdJwtTooManyDisclosures { .. } => "sdjwt.too_many_disclosures",
+            Error::SdJwtKbMissing => "sdjwt.kb_missing",
+            Error::SdJwtKbInvalid(_) => "sdjwt.kb_invalid",
+            Error::SdJwtSdHashMismatch => "sdjwt.sd_hash_mismatch",
+            Error::SdJwtKbAudienceMismatch => "sdjwt.kb_aud_mismatch",
+            Error::SdJwtKbNonceMismatch => "sdjwt.kb_nonce_mismatch",
+            Error::SdJwtKbTooOld => "sdjwt.kb_too_old",
+            Error::SdJwtNoHolderKey(_) => "sdjwt.no_holder_key",
+            Error::SdJwtBadFrame(_) => "sdjwt.bad_frame",
+            Error::SdJwtVcInvalid(_) => "sdjwt.vc_invalid",
+            Error::SdJwtVctIntegrity(_) => "sdjwt.vct_integrity",
         }
     }
 
@@ -500,6 +580,25 @@ mod tests {
             Error::StatusApplicationSpecific { index: 0, value: 0 },
             Error::StatusUnavailable(String::new()),
             Error::StatusListFull { len: 0 },
+            // sdjwt
+            Error::SdJwtMalformed(String::new()),
+            Error::SdJwtBadDisclosure(String::new()),
+            Error::SdJwtUnknownHashAlg(String::new()),
+            Error::SdJwtDigestMismatch(String::new()),
+            Error::SdJwtDuplicateDigest(String::new()),
+            Error::SdJwtReservedName(String::new()),
+            Error::SdJwtClaimConflict(String::new()),
+            Error::SdJwtTooManyDisclosures { count: 0, limit: 0 },
+            Error::SdJwtKbMissing,
+            Error::SdJwtKbInvalid(String::new()),
+            Error::SdJwtSdHashMismatch,
+            Error::SdJwtKbAudienceMismatch,
+            Error::SdJwtKbNonceMismatch,
+            Error::SdJwtKbTooOld,
+            Error::SdJwtNoHolderKey(String::new()),
+            Error::SdJwtBadFrame(String::new()),
+            Error::SdJwtVcInvalid(String::new()),
+            Error::SdJwtVctIntegrity(String::new()),
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));

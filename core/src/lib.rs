@@ -27,6 +27,7 @@ pub mod http;
 pub mod jose;
 pub mod pixelpass;
 pub mod qr;
+pub mod sdjwt;
 pub mod status;
 pub mod trust;
 pub mod x509;

@@ -193,7 +193,8 @@ impl FormatRegistry {
         registry
             .register(Arc::new(QrImage))
             .register(Arc::new(Claim169))
-            .register(Arc::new(PixelPass));
+            .register(Arc::new(PixelPass))
+            .register(Arc::new(crate::formats::sd_jwt::SdJwtFormat::default()));
         registry
     }
 

@@ -198,10 +198,6 @@ impl Verifier {
 }
 
 /// Records the STATUS check for a token whose payload carried `status` (None = no status claim).
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "the SD-JWT and VC-JWT formats call it once merged")
-)]
 pub(crate) fn check_status(cx: &Context<'_>, status: Option<&serde_json::Value>, report: &mut ReportBuilder) {
     let Some(status) = status else {
         report.not_applicable(CheckId::STATUS, "the token carries no status claim");
@@ -228,10 +224,6 @@ pub(crate) fn check_status(cx: &Context<'_>, status: Option<&serde_json::Value>,
 ///
 /// A list still fresh in the cache is not fetched again. Failures are cached (and reported by
 /// [`check_status`]), so this returns `Ok` unless something outside the list went wrong.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "the SD-JWT and VC-JWT formats call it once merged")
-)]
 pub(crate) fn refresh_status<'a>(
     cx: &'a Context<'a>,
     status: Option<&'a serde_json::Value>,

@@ -5,6 +5,7 @@
 pub mod claim169;
 pub mod pixelpass;
 pub mod qr_image;
+pub mod sd_jwt;
 
 use flate2::{Decompress, FlushDecompress};
 use inkan_core::encoding::base45_decode;
