@@ -82,7 +82,7 @@ fn rfc9901_presentations_through_the_verifier() {
         assert_eq!(
             status.outcome,
             Outcome::NotApplicable {
-                reason: "no status check wired yet".into()
+                reason: "the token carries no status claim".into()
             }
         );
 
@@ -591,4 +591,89 @@ fn type_metadata_fetched_when_asked_and_integrity_checked() {
     let report = block_on(plain.verify_online(&good)).unwrap();
     assert!(report.check(&CheckId::new("type_metadata")).is_none());
     assert_eq!(http.asked.lock().unwrap().len(), 1);
+}
+
+/// Issuer → status list → verifier: a valid, a revoked and a suspended SD-JWT VC, and one whose
+/// list the verifier has never seen (offline), with the status check lenient and required.
+#[test]
+fn status_list_revocation_end_to_end() {
+    use inkan_core::status::{Bits, StatusValue};
+    use inkan_issuer::sd_jwt_vc::{DisclosurePolicy, SdJwtVcIssuer};
+    use inkan_issuer::status_list::{IssuerStatusList, Validity};
+
+    const LIST: &str = "https://issuer.example.com/status/1";
+    let key = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let clock = FixedClock::at_unix(NOW);
+    let mut list = IssuerStatusList::new(LIST, Bits::Two, 1_024).unwrap();
+    let issue = |reference: Value| {
+        let mut policy = DisclosurePolicy::new(VCT, ISS);
+        policy.sd = vec!["given_name".into()];
+        policy.validity_secs = Some(86_400);
+        policy.status = Some(reference.as_object().unwrap().clone());
+        let claims = json!({"given_name": "Ada"});
+        SdJwtVcIssuer::new(&key, &clock, policy)
+            .issue(claims.as_object().unwrap(), None, &mut OsSalts)
+            .unwrap()
+            .serialize()
+    };
+    let (valid, revoked, suspended) = (
+        list.allocate().unwrap(),
+        list.allocate().unwrap(),
+        list.allocate().unwrap(),
+    );
+    list.set(revoked.idx, StatusValue::Invalid).unwrap();
+    list.set(suspended.idx, StatusValue::Suspended).unwrap();
+    let validity = Validity {
+        lifetime_secs: Some(3_600),
+        ttl_secs: Some(300),
+    };
+    let list_jwt = list.sign_jwt(&key, &clock, validity).unwrap();
+    let trust = StaticTrustStore::builder()
+        .issuer_key(ISS, None, key.public_key().clone())
+        .issuer_key(LIST, None, key.public_key().clone())
+        .build();
+    let v = verifier(trust.clone(), Policy::default(), NOW + 60);
+    v.load_status_list(LIST, list_jwt.as_bytes()).unwrap();
+
+    let report = v.verify(&VerifyRequest::text(issue(valid.to_json()))).unwrap();
+    assert!(passed(&report, &CheckId::STATUS), "{:#}", report.to_json());
+    assert!(report.is_valid());
+    for (reference, code) in [(&revoked, "status.revoked"), (&suspended, "status.suspended")] {
+        let report = v
+            .verify(&VerifyRequest::text(issue(reference.to_json())))
+            .unwrap();
+        assert_eq!(failed(&report, &CheckId::STATUS), code);
+        assert!(!report.is_valid());
+    }
+
+    // A list the verifier never loaded: lenient policy says not applicable, a policy that
+    // requires the status check fails the credential.
+    let unseen = json!({"status_list": {"idx": 3, "uri": "https://issuer.example.com/status/2"}});
+    let token = issue(unseen);
+    let lenient = verifier(trust.clone(), Policy::default(), NOW + 60);
+    let report = lenient.verify(&VerifyRequest::text(token.clone())).unwrap();
+    assert!(matches!(
+        report.check(&CheckId::STATUS).unwrap().outcome,
+        Outcome::NotApplicable { .. }
+    ));
+    let strict = verifier(trust, Policy::default().require(CheckId::STATUS), NOW + 60);
+    let report = strict.verify(&VerifyRequest::text(token)).unwrap();
+    assert_eq!(failed(&report, &CheckId::STATUS), "status.unavailable");
+    assert!(!report.is_valid());
+
+    // The cached list expires with its `exp`: an hour and a minute later it no longer counts.
+    let late = verifier(
+        StaticTrustStore::builder()
+            .issuer_key(ISS, None, key.public_key().clone())
+            .issuer_key(LIST, None, key.public_key().clone())
+            .build(),
+        Policy::default(),
+        NOW + 3_700,
+    );
+    assert_eq!(
+        late.load_status_list(LIST, list_jwt.as_bytes())
+            .unwrap_err()
+            .code(),
+        "status.list_expired"
+    );
 }
