@@ -147,7 +147,7 @@ pub struct LumaImage {
     pub stride: u32,
 }
 
-/// Every QR code in a PNG or JPEG image (empty if none).
+/// Every QR code in a PNG or JPEG image; `qr.not_found` when there is none.
 ///
 /// ```
 /// let png = inkan::qr_render_png(b"hello".to_vec(), inkan::QrStyle::default())?;
@@ -160,12 +160,12 @@ pub fn qr_scan_image(image: Vec<u8>) -> Result<Vec<ScannedCode>> {
     Ok(found.into_iter().map(scanned).collect())
 }
 
-/// Every QR code in a camera frame (empty if none).
+/// Every QR code in a camera frame; `qr.not_found` when there is none (the usual answer
+/// for most frames of a live preview: scan the next one).
 ///
 /// ```
 /// let frame = inkan::LumaImage { data: vec![255; 64 * 48], width: 60, height: 48, stride: 64 };
-/// assert!(inkan::qr_scan_frame(frame)?.is_empty());
-/// # Ok::<(), inkan::InkanError>(())
+/// assert_eq!(inkan::qr_scan_frame(frame).unwrap_err().code(), "qr.not_found");
 /// ```
 #[uniffi::export]
 pub fn qr_scan_frame(frame: LumaImage) -> Result<Vec<ScannedCode>> {

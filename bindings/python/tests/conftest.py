@@ -38,3 +38,10 @@ def verifier(vector):
     public = bytes.fromhex(vector["signing_key"]["public_key_hex"])
     jwk = json.dumps({"kty": "OKP", "crv": "Ed25519", "x": b64url(public)})
     return inkan.Verifier(jwk, inkan.VerifierOptions(now_unix=NOW))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The plain `python: N passed, N failed` line scripts/test prints for every language."""
+    passed = len(terminalreporter.stats.get("passed", []))
+    failed = len(terminalreporter.stats.get("failed", [])) + len(terminalreporter.stats.get("error", []))
+    terminalreporter.write_line(f"python: {passed} passed, {failed} failed")
