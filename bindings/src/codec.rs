@@ -31,7 +31,9 @@ pub fn pixelpass_decode(text: String, header: String) -> Result<String> {
         header,
         ..DecodeOptions::default()
     };
-    Ok(pixelpass::decode(&text, &options).in_domain(Domain::PixelPass)?.into_string())
+    Ok(pixelpass::decode(&text, &options)
+        .in_domain(Domain::PixelPass)?
+        .into_string())
 }
 
 /// QR error-correction level.
@@ -78,7 +80,10 @@ impl Default for QrStyle {
 impl QrStyle {
     fn encode(&self, data: &[u8]) -> Result<(QrCode, Style)> {
         if self.module_px == 0 {
-            return Err(InkanError::bad_argument(Domain::Qr, "module_px must be at least 1"));
+            return Err(InkanError::bad_argument(
+                Domain::Qr,
+                "module_px must be at least 1",
+            ));
         }
         let ec = match self.ec_level {
             QrEcLevel::L => EcLevel::L,
@@ -169,9 +174,15 @@ pub fn qr_scan_image(image: Vec<u8>) -> Result<Vec<ScannedCode>> {
 /// ```
 #[uniffi::export]
 pub fn qr_scan_frame(frame: LumaImage) -> Result<Vec<ScannedCode>> {
-    let size = |n: u32| usize::try_from(n).map_err(|_| InkanError::bad_argument(Domain::Qr, "frame too large"));
-    let luma = LumaFrame::new(&frame.data, size(frame.width)?, size(frame.height)?, size(frame.stride)?)
-        .in_domain(Domain::Qr)?;
+    let size =
+        |n: u32| usize::try_from(n).map_err(|_| InkanError::bad_argument(Domain::Qr, "frame too large"));
+    let luma = LumaFrame::new(
+        &frame.data,
+        size(frame.width)?,
+        size(frame.height)?,
+        size(frame.stride)?,
+    )
+    .in_domain(Domain::Qr)?;
     let found = qr::scan_luma(luma, &ScanOptions::default()).in_domain(Domain::Qr)?;
     Ok(found.into_iter().map(scanned).collect())
 }

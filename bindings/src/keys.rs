@@ -82,6 +82,10 @@ pub trait ForeignSigner: Send + Sync {
 }
 
 /// What signs: a software key held in Rust, or a foreign one.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per key object, never moved in bulk"
+)]
 enum Backend {
     Software(SoftwareKey),
     Foreign {
@@ -290,7 +294,11 @@ pub(crate) struct CallSigner<'a> {
 impl CallSigner<'_> {
     /// The call's result, with the signer's own error (if signing failed) taking precedence
     /// over the error core reported for it.
-    pub(crate) fn finish<T>(self, result: std::result::Result<T, inkan_core::Error>, domain: Domain) -> Result<T> {
+    pub(crate) fn finish<T>(
+        self,
+        result: std::result::Result<T, inkan_core::Error>,
+        domain: Domain,
+    ) -> Result<T> {
         let failure = self.failure.into_inner().unwrap_or_else(PoisonError::into_inner);
         match (result, failure) {
             (Err(_), Some(signer_error)) => Err(signer_error),

@@ -42,14 +42,14 @@ pub use claim169::{
     Claim169EncodeOptions, Claim169Encryption, CwtMeta, UnverifiedClaim169, claim169_decode, claim169_encode,
 };
 pub use codec::{
-    LumaImage, QrEcLevel, QrStyle, ScannedCode, pixelpass_decode, pixelpass_encode, qr_render_png, qr_render_svg,
-    qr_scan_frame, qr_scan_image,
+    LumaImage, QrEcLevel, QrStyle, ScannedCode, pixelpass_decode, pixelpass_encode, qr_render_png,
+    qr_render_svg, qr_scan_frame, qr_scan_image,
 };
 pub use error::{Domain, InkanError, Result, codes};
 pub use keys::{ForeignSigner, SignatureAlgorithm, SignatureEncoding, SigningKey};
 pub use verify::{
-    CheckOutcome, ReportCheck, ReportSource, ReportVerdict, ReportWarning, Verification, Verifier, VerifierOptions,
-    VerifyOptions,
+    CheckOutcome, ReportCheck, ReportSource, ReportVerdict, ReportWarning, Verification, Verifier,
+    VerifierOptions, VerifyOptions,
 };
 
 #[cfg(test)]

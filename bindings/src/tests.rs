@@ -59,7 +59,14 @@ impl TestSigner {
             b64(point.y().unwrap())
         );
         let signer = Arc::new(TestSigner { key, mode });
-        SigningKey::foreign(SignatureAlgorithm::Es256, jwk, Some("test-1".into()), encoding, signer).unwrap()
+        SigningKey::foreign(
+            SignatureAlgorithm::Es256,
+            jwk,
+            Some("test-1".into()),
+            encoding,
+            signer,
+        )
+        .unwrap()
     }
 }
 
@@ -69,7 +76,11 @@ impl ForeignSigner for TestSigner {
         match self.mode {
             Mode::Der => Ok(signature.to_der().as_bytes().to_vec()),
             Mode::Raw => Ok(signature.to_bytes().to_vec()),
-            Mode::Refuse => Err(InkanError::new(Domain::Signer, "keystore.locked", "device locked")),
+            Mode::Refuse => Err(InkanError::new(
+                Domain::Signer,
+                "keystore.locked",
+                "device locked",
+            )),
             Mode::Garbage => Ok(vec![0x30, 0x02, 0x01]),
             Mode::WrongKey => {
                 let other = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
@@ -115,7 +126,9 @@ fn every_domain_maps_to_its_own_variant() {
 fn facade_codes_are_unique_and_namespaced() {
     let mut seen = std::collections::BTreeSet::new();
     for code in codes::ALL {
-        assert!(code.starts_with("bindings.") && code[9..].chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        assert!(
+            code.starts_with("bindings.") && code[9..].chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        );
         assert!(seen.insert(code), "{code} twice");
     }
 }
@@ -144,20 +157,36 @@ fn code_bad_argument() {
         Verifier::new("{}".into(), negative).unwrap_err(),
         qr_render_png(b"x".to_vec(), zero_px).unwrap_err(),
         claim169_encode("{}".into(), CwtMeta::default(), key, half_encryption).unwrap_err(),
-        TestSigner::key(Mode::Der, SignatureEncoding::Der).private_jwk().unwrap_err(),
+        TestSigner::key(Mode::Der, SignatureEncoding::Der)
+            .private_jwk()
+            .unwrap_err(),
     ];
     let domains: Vec<_> = errors.iter().map(InkanError::domain).collect();
     assert_eq!(
         domains,
-        [Domain::TrustStore, Domain::TrustStore, Domain::Qr, Domain::Claim169, Domain::Key]
+        [
+            Domain::TrustStore,
+            Domain::TrustStore,
+            Domain::Qr,
+            Domain::Claim169,
+            Domain::Key
+        ]
     );
-    assert!(errors.iter().all(|e| e.code() == codes::BAD_ARGUMENT), "{errors:?}");
+    assert!(
+        errors.iter().all(|e| e.code() == codes::BAD_ARGUMENT),
+        "{errors:?}"
+    );
 }
 
 #[test]
 fn code_foreign_callback() {
-    let err = InkanError::from(uniffi::UnexpectedUniFFICallbackError::new("IllegalStateException: boom"));
-    assert_eq!((err.domain(), err.code()), (Domain::Signer, codes::FOREIGN_CALLBACK));
+    let err = InkanError::from(uniffi::UnexpectedUniFFICallbackError::new(
+        "IllegalStateException: boom",
+    ));
+    assert_eq!(
+        (err.domain(), err.code()),
+        (Domain::Signer, codes::FOREIGN_CALLBACK)
+    );
     assert!(err.detail().contains("boom"));
 }
 
@@ -165,7 +194,11 @@ fn code_foreign_callback() {
 fn code_foreign_signature() {
     for mode in [Mode::Garbage, Mode::WrongKey] {
         let err = encode_with(TestSigner::key(mode, SignatureEncoding::Der)).unwrap_err();
-        assert_eq!((err.domain(), err.code()), (Domain::Signer, codes::FOREIGN_SIGNATURE), "{err}");
+        assert_eq!(
+            (err.domain(), err.code()),
+            (Domain::Signer, codes::FOREIGN_SIGNATURE),
+            "{err}"
+        );
     }
     // DER bytes declared as raw: wrong length.
     let err = TestSigner::key(Mode::Der, SignatureEncoding::Raw)
@@ -177,12 +210,18 @@ fn code_foreign_signature() {
 #[test]
 fn a_foreign_signers_own_error_comes_back_unchanged() {
     let err = encode_with(TestSigner::key(Mode::Refuse, SignatureEncoding::Der)).unwrap_err();
-    assert_eq!(err, InkanError::new(Domain::Signer, "keystore.locked", "device locked"));
+    assert_eq!(
+        err,
+        InkanError::new(Domain::Signer, "keystore.locked", "device locked")
+    );
 }
 
 #[test]
 fn foreign_der_and_raw_signers_sign_verifiable_claim169() {
-    for (mode, encoding) in [(Mode::Der, SignatureEncoding::Der), (Mode::Raw, SignatureEncoding::Raw)] {
+    for (mode, encoding) in [
+        (Mode::Der, SignatureEncoding::Der),
+        (Mode::Raw, SignatureEncoding::Raw),
+    ] {
         let key = TestSigner::key(mode, encoding);
         assert_eq!(key.sign(b"m".to_vec()).unwrap().len(), 64);
         let qr = encode_with(key.clone()).unwrap();
@@ -204,8 +243,14 @@ fn foreign_keys_refuse_private_or_mismatched_jwks() {
         mode: Mode::Der,
     });
     let private = software.private_jwk().unwrap();
-    let err = SigningKey::foreign(SignatureAlgorithm::Es256, private, None, SignatureEncoding::Der, signer.clone())
-        .unwrap_err();
+    let err = SigningKey::foreign(
+        SignatureAlgorithm::Es256,
+        private,
+        None,
+        SignatureEncoding::Der,
+        signer.clone(),
+    )
+    .unwrap_err();
     assert_eq!((err.domain(), err.code()), (Domain::Key, codes::BAD_ARGUMENT));
     let err = SigningKey::foreign(
         SignatureAlgorithm::EdDsa,
@@ -253,13 +298,41 @@ fn a_failed_check_keeps_its_code_in_the_report() {
 fn domains_of_core_and_verifier_errors() {
     let verifier = vector_verifier(NOW);
     let cases: Vec<(InkanError, Domain, &str)> = vec![
-        (Verifier::new("{".into(), VerifierOptions::default()).unwrap_err(), Domain::TrustStore, "json.malformed"),
-        (verifier.verify_text("hello".into()).unwrap_err(), Domain::Verify, "verifier.unknown_format"),
-        (claim169_decode("not base45!".into(), None).unwrap_err(), Domain::Claim169, "encoding.bad_base45"),
-        (pixelpass_decode("NCFKVPV0QSIP600GP5L0".into(), "hdr://".into()).unwrap_err(), Domain::PixelPass, "pixelpass.missing_header"),
-        (qr_scan_image(b"\x89PNG\r\n\x1a\nbroken".to_vec()).unwrap_err(), Domain::Qr, "image.malformed"),
-        (qr_render_png(vec![0; 3000], QrStyle::default()).unwrap_err(), Domain::Qr, "qr.too_large"),
-        (SigningKey::from_pem("nope".into()).unwrap_err(), Domain::Key, "crypto.invalid_key"),
+        (
+            Verifier::new("{".into(), VerifierOptions::default()).unwrap_err(),
+            Domain::TrustStore,
+            "json.malformed",
+        ),
+        (
+            verifier.verify_text("hello".into()).unwrap_err(),
+            Domain::Verify,
+            "verifier.unknown_format",
+        ),
+        (
+            claim169_decode("not base45!".into(), None).unwrap_err(),
+            Domain::Claim169,
+            "encoding.bad_base45",
+        ),
+        (
+            pixelpass_decode("NCFKVPV0QSIP600GP5L0".into(), "hdr://".into()).unwrap_err(),
+            Domain::PixelPass,
+            "pixelpass.missing_header",
+        ),
+        (
+            qr_scan_image(b"\x89PNG\r\n\x1a\nbroken".to_vec()).unwrap_err(),
+            Domain::Qr,
+            "image.malformed",
+        ),
+        (
+            qr_render_png(vec![0; 3000], QrStyle::default()).unwrap_err(),
+            Domain::Qr,
+            "qr.too_large",
+        ),
+        (
+            SigningKey::from_pem("nope".into()).unwrap_err(),
+            Domain::Key,
+            "crypto.invalid_key",
+        ),
     ];
     for (err, domain, code) in cases {
         assert_eq!((err.domain(), err.code()), (domain, code), "{err}");
@@ -282,7 +355,10 @@ fn policy_options_reach_the_verifier() {
         .unwrap()
         .verify_text(vector_field(&["qr_data"]))
         .unwrap_err();
-    assert_eq!((err.domain(), err.code()), (Domain::Verify, "verifier.format_not_accepted"));
+    assert_eq!(
+        (err.domain(), err.code()),
+        (Domain::Verify, "verifier.format_not_accepted")
+    );
 
     let only_es256 = VerifierOptions {
         accepted_algorithms: Some(vec![SignatureAlgorithm::Es256]),
@@ -325,7 +401,10 @@ fn qr_render_and_scan_png_svg_and_frames() {
     };
     let png = qr_render_png(b"HELLO".to_vec(), style).unwrap();
     let found = qr_scan_image(png.clone()).unwrap();
-    assert_eq!((found[0].text.as_deref(), found[0].corners.len()), (Some("HELLO"), 8));
+    assert_eq!(
+        (found[0].text.as_deref(), found[0].corners.len()),
+        (Some("HELLO"), 8)
+    );
     assert!(qr_render_svg(b"HELLO".to_vec(), style).unwrap().contains("<svg"));
 
     let image = image::load_from_memory(&png).unwrap().to_luma8();
@@ -353,10 +432,17 @@ fn pixelpass_round_trip() {
 
 #[test]
 fn software_keys_round_trip_through_jwk() {
-    for alg in [SignatureAlgorithm::EdDsa, SignatureAlgorithm::Es256, SignatureAlgorithm::Es384] {
+    for alg in [
+        SignatureAlgorithm::EdDsa,
+        SignatureAlgorithm::Es256,
+        SignatureAlgorithm::Es384,
+    ] {
         let key = SigningKey::generate(alg).unwrap();
         let again = SigningKey::from_jwk(key.private_jwk().unwrap()).unwrap();
-        assert_eq!((again.algorithm(), again.public_jwk(), again.key_id()), (alg, key.public_jwk(), key.key_id()));
+        assert_eq!(
+            (again.algorithm(), again.public_jwk(), again.key_id()),
+            (alg, key.public_jwk(), key.key_id())
+        );
     }
 }
 

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use inkan_core::clock::{Clock, FixedClock, SystemClock};
 use inkan_core::crypto::Algorithm;
-use inkan_verifier::{CheckId, DecryptionKey, JsonTrustStore, Outcome, Policy, Source, Verdict, VerifyRequest};
+use inkan_verifier::{
+    CheckId, DecryptionKey, JsonTrustStore, Outcome, Policy, Source, Verdict, VerifyRequest,
+};
 
 use crate::error::{Domain, InDomain, InkanError, Result};
 use crate::keys::SignatureAlgorithm;
@@ -169,7 +171,9 @@ impl From<inkan_verifier::Verification> for Verification {
                         code: code.clone(),
                         message: message.clone(),
                     },
-                    Outcome::NotApplicable { reason } => CheckOutcome::NotApplicable { reason: reason.clone() },
+                    Outcome::NotApplicable { reason } => CheckOutcome::NotApplicable {
+                        reason: reason.clone(),
+                    },
                 },
             })
             .collect();
@@ -291,7 +295,10 @@ fn policy(options: &VerifierOptions) -> Result<Policy> {
     }
     if let Some(secs) = options.leeway_secs {
         if secs < 0 {
-            return Err(InkanError::bad_argument(Domain::TrustStore, "leeway_secs must not be negative"));
+            return Err(InkanError::bad_argument(
+                Domain::TrustStore,
+                "leeway_secs must not be negative",
+            ));
         }
         policy = policy.leeway_secs(secs);
     }
@@ -302,8 +309,12 @@ fn policy(options: &VerifierOptions) -> Result<Policy> {
         policy = policy.accept_algorithms(algs.iter().map(|a| Algorithm::from(*a)));
     }
     if let Some(max) = options.max_input_bytes {
-        let max = usize::try_from(max)
-            .map_err(|_| InkanError::bad_argument(Domain::TrustStore, "max_input_bytes exceeds this platform's memory"))?;
+        let max = usize::try_from(max).map_err(|_| {
+            InkanError::bad_argument(
+                Domain::TrustStore,
+                "max_input_bytes exceeds this platform's memory",
+            )
+        })?;
         policy = policy.max_input_bytes(max);
     }
     Ok(policy)
@@ -321,11 +332,15 @@ static CHECKS: [CheckId; 7] = [
 ];
 
 fn check_id(name: &str) -> Result<CheckId> {
-    CHECKS.iter().find(|c| c.as_str() == name).cloned().ok_or_else(|| {
-        let known: Vec<_> = CHECKS.iter().map(CheckId::as_str).collect();
-        InkanError::bad_argument(
-            Domain::TrustStore,
-            format!("unknown check {name:?}; known: {}", known.join(", ")),
-        )
-    })
+    CHECKS
+        .iter()
+        .find(|c| c.as_str() == name)
+        .cloned()
+        .ok_or_else(|| {
+            let known: Vec<_> = CHECKS.iter().map(CheckId::as_str).collect();
+            InkanError::bad_argument(
+                Domain::TrustStore,
+                format!("unknown check {name:?}; known: {}", known.join(", ")),
+            )
+        })
 }
