@@ -4,7 +4,8 @@
 #
 # Needs a Mac with Xcode (xcodebuild, lipo) and
 #   rustup target add aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-darwin x86_64-apple-darwin
-# OpenSSL (linked by josekit) is compiled from source per target (josekit's `vendored` feature).
+# OpenSSL (linked by josekit) is compiled from source per target (josekit's `vendored` feature;
+# not `--locked`: that adds openssl-src to the lock file, which the host build does not list).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -14,12 +15,12 @@ targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-
 
 for target in "${targets[@]}"; do
   # A static library only for Apple targets: host builds keep crate-type lib + cdylib.
-  cargo rustc --locked -p inkan-bindings --lib --profile "$profile" --target "$target" \
+  cargo rustc -p inkan-bindings --lib --profile "$profile" --target "$target" \
     --features josekit/vendored --crate-type staticlib
 done
 
 # The Swift bindings and the header, read from the macOS dynamic library (same interface).
-cargo build --locked -p inkan-bindings --profile "$profile" --features josekit/vendored
+cargo build -p inkan-bindings --profile "$profile" --features josekit/vendored
 LIB="$root/target/$profile/libinkan.dylib" bindings/generate.sh "$root/target/bindings-apple"
 gen=$root/target/bindings-apple/swift
 
