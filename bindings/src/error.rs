@@ -77,12 +77,20 @@ pub enum InkanError {
         /// Explanation.
         detail: String,
     },
+    /// SD-JWT presentation (a holder choosing Disclosures and binding them to a verifier).
+    #[error("{code}: {detail}")]
+    SdJwt {
+        /// Stable code.
+        code: String,
+        /// Explanation.
+        detail: String,
+    },
 }
 
 /// The facade's domains, one per [`InkanError`] variant.
 ///
 /// ```
-/// assert_eq!(inkan::Domain::ALL.len(), 7);
+/// assert_eq!(inkan::Domain::ALL.len(), 8);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Domain {
@@ -100,11 +108,13 @@ pub enum Domain {
     Key,
     /// [`InkanError::Signer`].
     Signer,
+    /// [`InkanError::SdJwt`].
+    SdJwt,
 }
 
 impl Domain {
     /// Every domain.
-    pub const ALL: [Domain; 7] = [
+    pub const ALL: [Domain; 8] = [
         Domain::TrustStore,
         Domain::Verify,
         Domain::Claim169,
@@ -112,6 +122,7 @@ impl Domain {
         Domain::Qr,
         Domain::Key,
         Domain::Signer,
+        Domain::SdJwt,
     ];
 }
 
@@ -148,6 +159,7 @@ impl InkanError {
             Domain::Qr => InkanError::Qr { code, detail },
             Domain::Key => InkanError::Key { code, detail },
             Domain::Signer => InkanError::Signer { code, detail },
+            Domain::SdJwt => InkanError::SdJwt { code, detail },
         }
     }
 
@@ -176,6 +188,7 @@ impl InkanError {
             InkanError::Qr { .. } => Domain::Qr,
             InkanError::Key { .. } => Domain::Key,
             InkanError::Signer { .. } => Domain::Signer,
+            InkanError::SdJwt { .. } => Domain::SdJwt,
         }
     }
 
@@ -197,7 +210,8 @@ impl InkanError {
             | InkanError::PixelPass { code, detail }
             | InkanError::Qr { code, detail }
             | InkanError::Key { code, detail }
-            | InkanError::Signer { code, detail } => (code, detail),
+            | InkanError::Signer { code, detail }
+            | InkanError::SdJwt { code, detail } => (code, detail),
         }
     }
 }

@@ -15,6 +15,8 @@
 //! - Keys: [`SigningKey`] — generated, imported, or [`SigningKey::foreign`] around a
 //!   [`ForeignSigner`] implemented by the app over Android Keystore / Secure Enclave, whose
 //!   private bytes never enter Rust.
+//! - SD-JWT (holder): [`sd_jwt_contents`] (unverified, for display and choosing),
+//!   [`sd_jwt_present`], [`sd_jwt_present_bound`] (a KB-JWT signed by any [`SigningKey`]).
 //! - Errors: [`InkanError`], one variant per domain, each with the stable code and a message.
 //!
 //! Objects are immutable and `Send + Sync`; calls are synchronous, take no global lock and do
@@ -36,6 +38,7 @@ mod claim169;
 mod codec;
 mod error;
 mod keys;
+mod sd_jwt;
 mod verify;
 
 pub use claim169::{
@@ -47,6 +50,7 @@ pub use codec::{
 };
 pub use error::{Domain, InkanError, Result, codes};
 pub use keys::{ForeignSigner, SignatureAlgorithm, SignatureEncoding, SigningKey};
+pub use sd_jwt::{SdJwtContents, sd_jwt_contents, sd_jwt_present, sd_jwt_present_bound};
 pub use verify::{
     CheckOutcome, ReportCheck, ReportSource, ReportVerdict, ReportWarning, Verification, Verifier,
     VerifierOptions, VerifyOptions,

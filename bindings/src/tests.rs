@@ -460,3 +460,91 @@ fn objects_are_thread_safe_and_verify_concurrently() {
     });
     assert_eq!(verdicts, [ReportVerdict::Valid; 8]);
 }
+
+/// An SD-JWT VC issued by inkan-core to a holder whose key is a foreign (keystore) signer.
+fn sd_jwt_for(holder: &SigningKey) -> (String, inkan_core::crypto::SoftwareKey) {
+    use inkan_core::crypto::{Algorithm, Jwk, SoftwareKey};
+    use inkan_core::sdjwt::{self, ClaimPath, DisclosureFrame, HashAlg, OsSalts};
+    let issuer = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let holder_jwk: Jwk = serde_json::from_str(&holder.public_jwk()).unwrap();
+    let claims = serde_json::json!({
+        "iss": "https://issuer.example", "vct": "urn:example:pid:1", "iat": NOW - 60,
+        "cnf": {"jwk": holder_jwk}, "given_name": "Ada", "family_name": "Lovelace",
+    });
+    let paths: Vec<ClaimPath> = ["given_name", "family_name"]
+        .iter()
+        .map(|p| p.parse().unwrap())
+        .collect();
+    let header = inkan_core::jose::Header::for_signer(&issuer).with_typ(sdjwt::vc::TYP);
+    let sd = sdjwt::issue(
+        claims.as_object().unwrap(),
+        &DisclosureFrame::from_paths(&paths),
+        &header,
+        &issuer,
+        &mut OsSalts,
+        HashAlg::Sha256,
+    )
+    .unwrap();
+    (sd.serialize(), issuer)
+}
+
+#[test]
+fn sd_jwt_presented_with_a_foreign_key_binding_verifies() {
+    let holder = TestSigner::key(Mode::Der, SignatureEncoding::Der);
+    let (issued, issuer) = sd_jwt_for(&holder);
+    let contents = sd_jwt_contents(issued.clone()).unwrap();
+    assert_eq!(contents.disclosable_paths, ["given_name", "family_name"]);
+    assert!(contents.claims_json.contains("Lovelace"));
+
+    let presented = sd_jwt_present_bound(
+        issued.clone(),
+        vec!["given_name".into()],
+        holder.clone(),
+        "https://verifier.example".into(),
+        "n-0S6".into(),
+        NOW,
+    )
+    .unwrap();
+    let verifier = Verifier::new(
+        issuer.public_key().to_jwk().to_json(),
+        VerifierOptions {
+            now_unix: Some(NOW + 5),
+            ..VerifierOptions::default()
+        },
+    )
+    .unwrap();
+    let expect = |nonce: &str| VerifyOptions {
+        audience: Some("https://verifier.example".into()),
+        nonce: Some(nonce.into()),
+        symmetric_keys: vec![],
+    };
+    let report = verifier
+        .verify_with(presented.clone().into_bytes(), expect("n-0S6"))
+        .unwrap();
+    assert_eq!(report.verdict, ReportVerdict::Valid, "{}", report.report_json);
+    assert_eq!(report.format, "sd-jwt");
+    assert!(report.claims_json.contains("Ada") && !report.claims_json.contains("Lovelace"));
+    let replayed = verifier
+        .verify_with(presented.into_bytes(), expect("other"))
+        .unwrap();
+    assert_eq!(replayed.verdict, ReportVerdict::Invalid);
+
+    // Without a KB-JWT, a verifier that expects one says so.
+    let unbound = sd_jwt_present(issued.clone(), vec!["family_name".into()]).unwrap();
+    let report = verifier
+        .verify_with(unbound.into_bytes(), expect("n-0S6"))
+        .unwrap();
+    let binding = report
+        .checks
+        .iter()
+        .find(|c| c.check == "holder_binding")
+        .unwrap();
+    assert!(matches!(&binding.outcome, CheckOutcome::Failed { code, .. } if code == "sdjwt.kb_missing"));
+
+    // A keystore that refuses keeps its own error; bad paths are SdJwt errors.
+    let locked = TestSigner::key(Mode::Refuse, SignatureEncoding::Der);
+    let err = sd_jwt_present_bound(issued.clone(), vec![], locked, "a".into(), "n".into(), NOW).unwrap_err();
+    assert_eq!((err.domain(), err.code()), (Domain::Signer, "keystore.locked"));
+    let err = sd_jwt_present(issued, vec!["a..b".into()]).unwrap_err();
+    assert_eq!((err.domain(), err.code()), (Domain::SdJwt, "sdjwt.bad_frame"));
+}
