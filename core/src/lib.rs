@@ -28,6 +28,7 @@ pub mod jose;
 pub mod pixelpass;
 pub mod qr;
 pub mod trust;
+pub mod vcjwt;
 pub mod x509;
 
 pub use error::{Error, Result};
