@@ -47,8 +47,9 @@ pub struct ResolvedKeys {
 
 /// The keys that may have signed a token from `signer` (its `iss`) with `header`:
 ///
-/// - `kid` is a DID URL: its DID must be `signer` ([`Error::VcJwtIssuerMismatch`] otherwise) and
-///   the method it names must be in `rel` of the DID document;
+/// - `kid` is a DID URL (or a `#fragment` of a DID `signer`): its DID must be `signer`
+///   ([`Error::VcJwtIssuerMismatch`] otherwise) and the method it names must be in `rel` of the
+///   DID document;
 /// - no `kid` and `signer` is a DID: the document's single method in `rel`;
 /// - otherwise the trust store's keys for `signer` and `kid`.
 ///
@@ -79,13 +80,15 @@ pub fn resolve_keys(
     sources: &KeySources<'_>,
 ) -> Result<ResolvedKeys> {
     let kid = header.kid.as_deref();
+    let is_did = signer.starts_with("did:");
     let did_url = match kid {
-        Some(kid) if kid.starts_with("did:") => Some(kid),
-        None if signer.starts_with("did:") => Some(signer),
+        Some(kid) if kid.starts_with("did:") => Some(kid.to_owned()),
+        Some(fragment) if is_did && fragment.starts_with('#') => Some(format!("{signer}{fragment}")),
+        None if is_did => Some(signer.to_owned()),
         _ => None,
     };
     if let Some(url) = did_url {
-        return by_did(url, signer, rel, sources);
+        return by_did(&url, signer, rel, sources);
     }
     let keys = sources.trust.issuer_keys(signer, kid);
     match (keys.is_empty(), kid) {

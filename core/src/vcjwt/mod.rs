@@ -30,6 +30,7 @@
 //! use inkan_core::vcjwt::{self, KeySources};
 //! let key = SoftwareKey::generate(Algorithm::EdDsa)?;
 //! let issuer = did_key(key.public_key());
+//! let key = key.with_kid(format!("{issuer}#{}", &issuer["did:key:".len()..]));
 //! let credential = serde_json::json!({
 //!     "@context": ["https://www.w3.org/2018/credentials/v1"],
 //!     "type": ["VerifiableCredential", "IDCredential"],

@@ -168,6 +168,7 @@ fn embedded(vp: &Map<String, Value>) -> Result<Vec<&str>> {
 /// let issuer_key = SoftwareKey::generate(Algorithm::Es256)?;
 /// let holder_key = SoftwareKey::generate(Algorithm::EdDsa)?;
 /// let holder = did_key(holder_key.public_key());
+/// let holder_key = holder_key.with_kid(format!("{holder}#{}", &holder["did:key:".len()..]));
 /// let vc = vcjwt::sign_vc(&serde_json::json!({
 ///     "@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"],
 ///     "issuer": "https://issuer.example", "issuanceDate": "2025-01-01T00:00:00Z",
