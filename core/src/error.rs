@@ -262,6 +262,9 @@ pub enum Error {
     /// The `kid` names no key of the signer.
     #[error("unknown VC-JWT key: {0}")]
     VcJwtUnknownKid(String),
+    /// A VP-JWT was to be verified without the `aud` and `nonce` the verifier expects.
+    #[error("a VP-JWT needs the verifier's expected aud and nonce to be checked")]
+    VcJwtNoExpectation,
 }
 
 impl Error {
@@ -337,6 +340,7 @@ impl Error {
             Error::VcJwtNonceMismatch => "vcjwt.nonce_mismatch",
             Error::VcJwtHolderMismatch(_) => "vcjwt.holder_mismatch",
             Error::VcJwtUnknownKid(_) => "vcjwt.unknown_kid",
+            Error::VcJwtNoExpectation => "vcjwt.no_expected_aud_nonce",
         }
     }
 
@@ -447,6 +451,7 @@ mod tests {
             Error::VcJwtNonceMismatch,
             Error::VcJwtHolderMismatch(String::new()),
             Error::VcJwtUnknownKid(String::new()),
+            Error::VcJwtNoExpectation,
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));

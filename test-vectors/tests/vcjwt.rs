@@ -539,3 +539,179 @@ fn presentations_both_ways() {
         "vcjwt.nonce_mismatch"
     );
 }
+
+// ---- through the verifier (format `jwt_vc_json`) ----
+
+mod verifier {
+    use std::sync::Arc;
+
+    use inkan_core::clock::FixedClock;
+    use inkan_core::trust::StaticTrustStore;
+    use inkan_verifier::{CheckId, Outcome, Policy, Verification, Verifier, VerifyRequest};
+
+    use super::*;
+
+    fn verifier_for(trust: StaticTrustStore) -> Verifier {
+        Verifier::builder(Arc::new(trust), Policy::default(), Arc::new(FixedClock::at_unix(NOW))).build()
+    }
+
+    fn outcome(report: &Verification, id: &CheckId) -> String {
+        let found: Vec<String> = report
+            .checks()
+            .iter()
+            .filter(|c| &c.check == id)
+            .map(|c| match &c.outcome {
+                Outcome::Passed => "passed".to_owned(),
+                Outcome::Failed { code, .. } => code.clone(),
+                Outcome::NotApplicable { .. } => "n/a".to_owned(),
+            })
+            .collect();
+        found.join(",")
+    }
+
+    fn world_verifier(w: &World) -> Verifier {
+        verifier_for(StaticTrustStore::builder().trusted_did(&w.issuer).build())
+    }
+
+    #[test]
+    fn credential_report() {
+        let w = World::new();
+        let report = world_verifier(&w).verify(&VerifyRequest::text(w.vc())).unwrap();
+        assert_eq!(report.format(), "jwt_vc_json");
+        assert!(report.is_valid(), "{}", report.to_json());
+        assert_eq!(report.issuer(), Some(w.issuer.as_str()));
+        assert_eq!(report.credential_type(), Some("IDCredential"));
+        assert_eq!(report.claims()["credentialSubject"]["given_name"], "Ayşe");
+        assert_eq!(outcome(&report, &CheckId::STATUS), "n/a");
+        assert_eq!(outcome(&report, &CheckId::HOLDER_BINDING), "n/a");
+    }
+
+    #[test]
+    fn openid4vci_example_through_the_verifier() {
+        let (kid, key) = vci_issuer_key();
+        let trust = StaticTrustStore::builder()
+            .issuer_key("https://credential-issuer.example.com", Some(&kid), key)
+            .build();
+        let v = Verifier::builder(
+            Arc::new(trust),
+            Policy::default(),
+            Arc::new(FixedClock::from_rfc3339("2025-06-01T00:00:00Z").unwrap()),
+        )
+        .build();
+        let report = v.verify(&VerifyRequest::text(vci_credential())).unwrap();
+        assert!(report.is_valid(), "{}", report.to_json());
+        assert_eq!(report.credential_type(), Some("UniversityDegreeCredential"));
+    }
+
+    #[test]
+    fn failures_are_reported_with_their_codes() {
+        let w = World::new();
+        let v = world_verifier(&w);
+        // Untrusted issuer: signature passes, trust fails.
+        let stranger = verifier_for(StaticTrustStore::builder().build());
+        let report = stranger.verify(&VerifyRequest::text(w.vc())).unwrap();
+        assert!(!report.is_valid());
+        assert_eq!(outcome(&report, &CheckId::SIGNATURE), "passed");
+        assert_eq!(outcome(&report, &CheckId::TRUST), "trust.untrusted");
+        // A conflict is a failed decode, the rest not applicable.
+        let mut claims = w.claims();
+        claims["sub"] = json!("did:example:other");
+        let token = raw(&claims, &Header::for_signer(&w.issuer_key), &w.issuer_key);
+        let report = v.verify(&VerifyRequest::text(token)).unwrap();
+        assert_eq!(outcome(&report, &CheckId::DECODE), "vcjwt.sub_mismatch");
+        assert_eq!(outcome(&report, &CheckId::SIGNATURE), "n/a");
+        // Expired.
+        let mut c = w.credential(&w.holder);
+        c["expirationDate"] = json!("2025-06-01T00:00:00Z");
+        let report = v
+            .verify(&VerifyRequest::text(vcjwt::sign_vc(&c, &w.issuer_key).unwrap()))
+            .unwrap();
+        assert_eq!(outcome(&report, &CheckId::VALIDITY), "vcjwt.expired");
+        // alg none.
+        let header = b64url_encode(json!({"alg": "none"}).to_string());
+        let token = format!("{header}.{}.", b64url_encode(w.claims().to_string()));
+        let report = v.verify(&VerifyRequest::text(token)).unwrap();
+        assert_eq!(outcome(&report, &CheckId::SIGNATURE), "vcjwt.alg_not_allowed");
+        assert!(!report.is_valid());
+        // Issuance policy from vc.type.
+        let restricted = verifier_for(
+            StaticTrustStore::builder()
+                .trusted_did(&w.issuer)
+                .allow_issue(&w.issuer, "OtherCredential")
+                .build(),
+        );
+        let report = restricted.verify(&VerifyRequest::text(w.vc())).unwrap();
+        assert_eq!(outcome(&report, &CheckId::ISSUANCE_POLICY), "trust.untrusted");
+    }
+
+    #[test]
+    fn presentation_report() {
+        let w = World::new();
+        let v = world_verifier(&w);
+        let vc = w.vc();
+        let vp = w.vp(&[&vc]);
+        let request = || VerifyRequest::text(vp.clone());
+        let ok = v
+            .verify(&request().audience("https://verifier.example").nonce("nonce-1"))
+            .unwrap();
+        assert!(ok.is_valid(), "{}", ok.to_json());
+        assert_eq!(outcome(&ok, &CheckId::HOLDER_BINDING), "passed");
+        assert_eq!(ok.claims()["holder"], w.holder.as_str());
+        assert_eq!(ok.issuer(), Some(w.issuer.as_str()));
+        let replay = v
+            .verify(&request().audience("https://verifier.example").nonce("nonce-2"))
+            .unwrap();
+        assert_eq!(
+            outcome(&replay, &CheckId::HOLDER_BINDING),
+            "vcjwt.nonce_mismatch"
+        );
+        assert!(!replay.is_valid());
+        let wrong_aud = v.verify(&request().audience("x").nonce("nonce-1")).unwrap();
+        assert_eq!(outcome(&wrong_aud, &CheckId::HOLDER_BINDING), "vcjwt.aud_mismatch");
+        let blind = v.verify(&request()).unwrap();
+        assert_eq!(
+            outcome(&blind, &CheckId::HOLDER_BINDING),
+            "vcjwt.no_expected_aud_nonce"
+        );
+        // A credential about someone else.
+        let other = vcjwt::sign_vc(&w.credential("did:example:other"), &w.issuer_key).unwrap();
+        let report = v
+            .verify(
+                &VerifyRequest::text(w.vp(&[&vc, &other]))
+                    .audience("https://verifier.example")
+                    .nonce("nonce-1"),
+            )
+            .unwrap();
+        assert_eq!(
+            outcome(&report, &CheckId::HOLDER_BINDING),
+            "vcjwt.holder_mismatch"
+        );
+        // The request's holder key must have signed it.
+        let stranger = SoftwareKey::generate(Algorithm::Es256).unwrap();
+        let report = v
+            .verify(
+                &request()
+                    .audience("https://verifier.example")
+                    .nonce("nonce-1")
+                    .holder_key(stranger.public_key().clone()),
+            )
+            .unwrap();
+        assert_eq!(outcome(&report, &CheckId::SIGNATURE), "crypto.bad_signature");
+    }
+
+    #[test]
+    fn other_jwts_are_not_claimed() {
+        let w = World::new();
+        let v = world_verifier(&w);
+        let plain = raw(&json!({"iss": "x"}), &Header::default(), &w.issuer_key);
+        assert_eq!(
+            v.verify(&VerifyRequest::text(plain)).unwrap_err().code(),
+            "verifier.unknown_format"
+        );
+        let sd_jwt_like = format!("{}~", w.vc());
+        assert_eq!(
+            v.verify(&VerifyRequest::text(sd_jwt_like)).unwrap_err().code(),
+            "verifier.unknown_format"
+        );
+    }
+}

@@ -189,6 +189,7 @@ impl FormatRegistry {
             .register(Arc::new(QrImage))
             .register(Arc::new(Claim169))
             .register(Arc::new(PixelPass));
+        registry.register(Arc::new(crate::formats::jwt_vc::JwtVc));
         registry
     }
 
