@@ -6,6 +6,7 @@
 
 mod claim169;
 mod io;
+mod jwt_vc;
 mod keygen;
 mod qr;
 mod verify;
@@ -41,6 +42,9 @@ enum Command {
     /// QR codes: render a payload, scan images.
     #[command(subcommand)]
     Qr(qr::QrCommand),
+    /// VC-JWT / VP-JWT (jwt_vc_json): issue a credential from claims JSON, present credentials.
+    #[command(subcommand)]
+    JwtVc(jwt_vc::JwtVcCommand),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Claim169(command) => claim169::run(command),
         Command::Qr(command) => qr::run(command),
+        Command::JwtVc(command) => jwt_vc::run(command),
     };
     match result {
         Ok(output) => output.emit(cli.pretty),

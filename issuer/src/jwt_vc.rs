@@ -127,7 +127,9 @@ pub fn build_credential(template: &Value, options: &IssueOptions, clock: &dyn Cl
         .cloned()
         .ok_or_else(|| malformed("the claims document must be a JSON object"))?;
     if let Some(name) = ISSUER_SET.iter().find(|n| vc.contains_key(**n)) {
-        return Err(malformed(format!("{name} is set by the issuer, not by the claims")));
+        return Err(malformed(format!(
+            "{name} is set by the issuer, not by the claims"
+        )));
     }
     prepend(&mut vc, "@context", CONTEXT_V1);
     prepend(&mut vc, "type", "VerifiableCredential");
@@ -162,7 +164,12 @@ pub fn build_credential(template: &Value, options: &IssueOptions, clock: &dyn Cl
 /// assert_eq!((vc.issuer(), vc.claims()["nbf"].as_i64()), (did.as_str(), Some(1_700_000_000)));
 /// # Ok::<(), inkan_core::Error>(())
 /// ```
-pub fn issue(template: &Value, options: &IssueOptions, signer: &dyn Signer, clock: &dyn Clock) -> Result<String> {
+pub fn issue(
+    template: &Value,
+    options: &IssueOptions,
+    signer: &dyn Signer,
+    clock: &dyn Clock,
+) -> Result<String> {
     let credential = build_credential(template, options, clock)?;
     vcjwt::sign_vc(&credential, signer)
 }
@@ -239,7 +246,8 @@ mod tests {
                 trust: &trust,
                 dids: &KeyDidResolver,
             };
-            let vc = vcjwt::verify_vc(&token, &sources, &Default::default(), &FixedClock::at_unix(1_030)).unwrap();
+            let vc =
+                vcjwt::verify_vc(&token, &sources, &Default::default(), &FixedClock::at_unix(1_030)).unwrap();
             assert_eq!(vc.claims()["exp"], 1_060);
             assert_eq!(vc.claims()["jti"], "urn:uuid:1");
             assert_eq!(vc.claims()["sub"], "did:example:s");

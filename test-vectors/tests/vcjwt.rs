@@ -46,7 +46,10 @@ fn vci_credential() -> String {
     let body = &text[text.find('{').unwrap()..];
     let squeezed: String = body.chars().filter(|c| !c.is_whitespace()).collect();
     let response: Value = serde_json::from_str(&squeezed).unwrap();
-    response["credentials"][0]["credential"].as_str().unwrap().to_owned()
+    response["credentials"][0]["credential"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// The issuer key of `issuer_jwks.json` (its `kid` is line-wrapped upstream) and that kid.
@@ -84,7 +87,10 @@ fn openid4vci_credential_response_verifies() {
     let rules = TimeRules::default();
     let at = |t: &str| FixedClock::from_rfc3339(t).unwrap();
     let ok = vcjwt::verify_vc(&token, &sources, &rules, &at("2025-06-01T00:00:00Z")).unwrap();
-    assert_eq!(ok.credential()["credentialSubject"]["degree"]["type"], "BachelorDegree");
+    assert_eq!(
+        ok.credential()["credentialSubject"]["degree"]["type"],
+        "BachelorDegree"
+    );
     let early = vcjwt::verify_vc(&token, &sources, &rules, &at("2024-12-31T00:00:00Z"));
     assert_eq!(code(early), "vcjwt.not_yet_valid");
     // The same token with one signature bit flipped no longer verifies.
@@ -94,7 +100,12 @@ fn openid4vci_credential_response_verifies() {
     parts[2] = b64url_encode(signature);
     let tampered = parts.join(".");
     assert_eq!(
-        code(vcjwt::verify_vc(&tampered, &sources, &rules, &at("2025-06-01T00:00:00Z"))),
+        code(vcjwt::verify_vc(
+            &tampered,
+            &sources,
+            &rules,
+            &at("2025-06-01T00:00:00Z")
+        )),
         "crypto.bad_signature"
     );
 }
@@ -321,7 +332,11 @@ fn presentation_binding() {
     );
     let someone_else = vcjwt::sign_vc(&w.credential("did:example:other"), &w.issuer_key).unwrap();
     assert_eq!(
-        w.verify_vp(&w.vp(&[&vc, &someone_else]), "https://verifier.example", "nonce-1"),
+        w.verify_vp(
+            &w.vp(&[&vc, &someone_else]),
+            "https://verifier.example",
+            "nonce-1"
+        ),
         "vcjwt.holder_mismatch"
     );
     // The holder's signature is checked with the holder's DID key.
@@ -387,7 +402,12 @@ fn untrusted_did_issuer() {
         trust: &nobody,
         dids: &KeyDidResolver,
     };
-    let r = vcjwt::verify_vc(&w.vc(), &sources, &TimeRules::default(), &FixedClock::at_unix(NOW));
+    let r = vcjwt::verify_vc(
+        &w.vc(),
+        &sources,
+        &TimeRules::default(),
+        &FixedClock::at_unix(NOW),
+    );
     assert_eq!(code(r), "trust.untrusted");
 }
 
@@ -438,7 +458,12 @@ impl Drop for KeyFile {
 
 #[test]
 fn inkan_issues_jwcrypto_verifies() {
-    for alg in [Algorithm::EdDsa, Algorithm::Es256, Algorithm::Es384, Algorithm::Ps256] {
+    for alg in [
+        Algorithm::EdDsa,
+        Algorithm::Es256,
+        Algorithm::Es384,
+        Algorithm::Ps256,
+    ] {
         let w = World::new();
         let key = SoftwareKey::generate(alg).unwrap();
         let issuer = did_jwk(key.public_key());
@@ -449,8 +474,8 @@ fn inkan_issues_jwcrypto_verifies() {
         let token = vcjwt::sign_vc(&credential, &key).unwrap();
         let public = KeyFile::new(&key.public_key().to_jwk());
         let out = run_oracle(ORACLE, &["verify-vc", public.arg(), &token]);
-        let decoded: Value = serde_json::from_str(out.trim())
-            .unwrap_or_else(|_| panic!("{alg:?}: jwcrypto refused: {out}"));
+        let decoded: Value =
+            serde_json::from_str(out.trim()).unwrap_or_else(|_| panic!("{alg:?}: jwcrypto refused: {out}"));
         assert_eq!(decoded, credential, "{alg:?}");
         // Tampered: refused by both.
         let mut parts: Vec<&str> = token.split('.').collect();
@@ -459,16 +484,22 @@ fn inkan_issues_jwcrypto_verifies() {
         let tampered = parts.join(".");
         let out = run_oracle(ORACLE, &["verify-vc", public.arg(), &tampered]);
         assert!(out.starts_with("invalid:"), "{alg:?}: {out}");
-        assert!(vcjwt::parse_vc(&tampered)
-            .unwrap()
-            .verify_signature(key.public_key(), &Default::default())
-            .is_err());
+        assert!(
+            vcjwt::parse_vc(&tampered)
+                .unwrap()
+                .verify_signature(key.public_key(), &Default::default())
+                .is_err()
+        );
     }
 }
 
 #[test]
 fn jwcrypto_issues_inkan_verifies() {
-    for (alg, name) in [(Algorithm::EdDsa, "EdDSA"), (Algorithm::Es256, "ES256"), (Algorithm::Es384, "ES384")] {
+    for (alg, name) in [
+        (Algorithm::EdDsa, "EdDSA"),
+        (Algorithm::Es256, "ES256"),
+        (Algorithm::Es384, "ES384"),
+    ] {
         let w = World::new();
         let key = SoftwareKey::generate(alg).unwrap();
         let issuer = did_key(key.public_key());
@@ -504,12 +535,24 @@ fn presentations_both_ways() {
     let holder_public = KeyFile::new(&w.holder_key.public_key().to_jwk());
     let out = run_oracle(
         ORACLE,
-        &["verify-vp", holder_public.arg(), &vp, "https://verifier.example", "nonce-1"],
+        &[
+            "verify-vp",
+            holder_public.arg(),
+            &vp,
+            "https://verifier.example",
+            "nonce-1",
+        ],
     );
     assert_eq!(serde_json::from_str::<Value>(out.trim()).unwrap(), json!([vc]));
     let out = run_oracle(
         ORACLE,
-        &["verify-vp", holder_public.arg(), &vp, "https://verifier.example", "nonce-2"],
+        &[
+            "verify-vp",
+            holder_public.arg(),
+            &vp,
+            "https://verifier.example",
+            "nonce-2",
+        ],
     );
     assert_eq!(out.trim(), "invalid:nonce mismatch");
     // jwcrypto presents, inkan verifies the whole presentation.
@@ -552,7 +595,12 @@ mod verifier {
     use super::*;
 
     fn verifier_for(trust: StaticTrustStore) -> Verifier {
-        Verifier::builder(Arc::new(trust), Policy::default(), Arc::new(FixedClock::at_unix(NOW))).build()
+        Verifier::builder(
+            Arc::new(trust),
+            Policy::default(),
+            Arc::new(FixedClock::at_unix(NOW)),
+        )
+        .build()
     }
 
     fn outcome(report: &Verification, id: &CheckId) -> String {
@@ -661,13 +709,13 @@ mod verifier {
         let replay = v
             .verify(&request().audience("https://verifier.example").nonce("nonce-2"))
             .unwrap();
-        assert_eq!(
-            outcome(&replay, &CheckId::HOLDER_BINDING),
-            "vcjwt.nonce_mismatch"
-        );
+        assert_eq!(outcome(&replay, &CheckId::HOLDER_BINDING), "vcjwt.nonce_mismatch");
         assert!(!replay.is_valid());
         let wrong_aud = v.verify(&request().audience("x").nonce("nonce-1")).unwrap();
-        assert_eq!(outcome(&wrong_aud, &CheckId::HOLDER_BINDING), "vcjwt.aud_mismatch");
+        assert_eq!(
+            outcome(&wrong_aud, &CheckId::HOLDER_BINDING),
+            "vcjwt.aud_mismatch"
+        );
         let blind = v.verify(&request()).unwrap();
         assert_eq!(
             outcome(&blind, &CheckId::HOLDER_BINDING),
@@ -697,6 +745,31 @@ mod verifier {
             )
             .unwrap();
         assert_eq!(outcome(&report, &CheckId::SIGNATURE), "crypto.bad_signature");
+    }
+
+    #[test]
+    fn a_bare_jwk_pins_a_did_issuer() {
+        let w = World::new();
+        let store =
+            inkan_verifier::JsonTrustStore::parse(&w.issuer_key.public_key().to_jwk().to_json()).unwrap();
+        let v = Verifier::builder(
+            Arc::new(store),
+            Policy::default(),
+            Arc::new(FixedClock::at_unix(NOW)),
+        )
+        .build();
+        let report = v.verify(&VerifyRequest::text(w.vc())).unwrap();
+        assert!(report.is_valid(), "{}", report.to_json());
+        let other = SoftwareKey::generate(Algorithm::EdDsa).unwrap();
+        let store = inkan_verifier::JsonTrustStore::parse(&other.public_key().to_jwk().to_json()).unwrap();
+        let v = Verifier::builder(
+            Arc::new(store),
+            Policy::default(),
+            Arc::new(FixedClock::at_unix(NOW)),
+        )
+        .build();
+        let report = v.verify(&VerifyRequest::text(w.vc())).unwrap();
+        assert_eq!(outcome(&report, &CheckId::TRUST), "trust.untrusted");
     }
 
     #[test]

@@ -96,9 +96,7 @@ pub fn resolve_keys(
             keys,
             origin: KeyOrigin::TrustStore,
         }),
-        (true, Some(kid)) => Err(Error::VcJwtUnknownKid(format!(
-            "no key {kid:?} for {signer:?}"
-        ))),
+        (true, Some(kid)) => Err(Error::VcJwtUnknownKid(format!("no key {kid:?} for {signer:?}"))),
         (true, None) => Err(Error::Untrusted(format!("no trusted key for {signer:?}"))),
     }
 }
@@ -138,12 +136,12 @@ impl ResolvedKeys {
 
     /// Whether `key` (one of these, which verified the signature) is trusted for `issuer`:
     /// always for trust-store keys; for a DID, if the trust store trusts the DID or files the
-    /// same key under the issuer.
-    pub fn check_trust(&self, issuer: &str, kid: Option<&str>, key: &PublicKey, trust: &dyn TrustStore) -> Result<()> {
+    /// same key under the issuer (whatever its `kid` there: the key itself is what is pinned).
+    pub fn check_trust(&self, issuer: &str, key: &PublicKey, trust: &dyn TrustStore) -> Result<()> {
         match &self.origin {
             KeyOrigin::TrustStore => Ok(()),
             KeyOrigin::Did(did) if trust.is_trusted_did(did) => Ok(()),
-            KeyOrigin::Did(_) if trust.issuer_keys(issuer, kid).contains(key) => Ok(()),
+            KeyOrigin::Did(_) if trust.issuer_keys(issuer, None).contains(key) => Ok(()),
             KeyOrigin::Did(did) => Err(Error::Untrusted(format!("{did} is not a trusted issuer"))),
         }
     }

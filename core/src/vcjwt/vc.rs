@@ -138,12 +138,17 @@ pub fn parse_vc(token: &str) -> Result<ParsedVcJwt> {
 /// assert_eq!(late.unwrap_err().code(), "vcjwt.expired");
 /// # Ok::<(), inkan_core::Error>(())
 /// ```
-pub fn verify_vc(token: &str, sources: &KeySources<'_>, rules: &TimeRules, clock: &dyn Clock) -> Result<ParsedVcJwt> {
+pub fn verify_vc(
+    token: &str,
+    sources: &KeySources<'_>,
+    rules: &TimeRules,
+    clock: &dyn Clock,
+) -> Result<ParsedVcJwt> {
     let vc = parse_vc(token)?;
     let resolved = resolve_keys(vc.header(), vc.issuer(), Relationship::AssertionMethod, sources)?;
     let options = jws::VerifyOptions::default();
     let (key, _) = resolved.verify_with(|key| vc.verify_signature(key, &options))?;
-    resolved.check_trust(vc.issuer(), vc.header().kid.as_deref(), &key, sources.trust)?;
+    resolved.check_trust(vc.issuer(), &key, sources.trust)?;
     vc.check_time(rules, clock)?;
     Ok(vc)
 }
@@ -310,7 +315,11 @@ fn subject_ids(vc: &Map<String, Value>) -> Result<Vec<Option<&str>>> {
     let subjects: &[Value] = match vc.get("credentialSubject") {
         Some(one @ Value::Object(_)) => std::slice::from_ref(one),
         Some(Value::Array(list)) if !list.is_empty() => list,
-        _ => return Err(malformed("credentialSubject must be an object or a non-empty array")),
+        _ => {
+            return Err(malformed(
+                "credentialSubject must be an object or a non-empty array",
+            ));
+        }
     };
     subjects
         .iter()
@@ -324,7 +333,10 @@ fn subject_ids(vc: &Map<String, Value>) -> Result<Vec<Option<&str>>> {
 }
 
 /// `sub` must equal every subject id present; a single subject without one gets `sub`.
-fn reconcile_subject(claims: &Map<String, Value>, credential: &mut Map<String, Value>) -> Result<Option<String>> {
+fn reconcile_subject(
+    claims: &Map<String, Value>,
+    credential: &mut Map<String, Value>,
+) -> Result<Option<String>> {
     let sub = string_claim(claims, "sub")?;
     let ids = subject_ids(credential)?;
     if let Some(sub) = sub {

@@ -51,7 +51,7 @@ impl PresentationOptions {
 }
 
 /// Signs a VP-JWT from `holder` (its `iss`, usually a DID: give `signer` its DID URL as key id)
-/// carrying `credentials` (compact VC-JWTs).
+/// carrying `credentials` (compact VC-JWTs, each of which must parse: see [`parse_vc`]).
 ///
 /// ```
 /// use inkan_core::crypto::{Algorithm, SoftwareKey};
@@ -67,12 +67,20 @@ impl PresentationOptions {
 /// assert_eq!(parsed.check_request("aud", "other").unwrap_err().code(), "vcjwt.nonce_mismatch");
 /// # Ok::<(), inkan_core::Error>(())
 /// ```
-pub fn sign_vp(holder: &str, credentials: &[&str], options: &PresentationOptions, signer: &dyn Signer) -> Result<String> {
+pub fn sign_vp(
+    holder: &str,
+    credentials: &[&str],
+    options: &PresentationOptions,
+    signer: &dyn Signer,
+) -> Result<String> {
     if credentials.len() > MAX_VP_CREDENTIALS {
         return Err(Error::TooLarge {
             size: credentials.len(),
             limit: MAX_VP_CREDENTIALS,
         });
+    }
+    for credential in credentials {
+        parse_vc(credential)?;
     }
     let claims = json!({
         "iss": holder,
@@ -116,7 +124,9 @@ pub fn parse_vp(token: &str) -> Result<ParsedVpJwt> {
     };
     if let (Some(jti), Some(id)) = (string_claim(&claims, "jti")?, string_claim(vp, "id")?) {
         if jti != id {
-            return Err(Error::VcJwtIdMismatch(format!("jti is {jti:?} but vp.id is {id:?}")));
+            return Err(Error::VcJwtIdMismatch(format!(
+                "jti is {jti:?} but vp.id is {id:?}"
+            )));
         }
     }
     let credentials = embedded(vp)?

@@ -77,7 +77,8 @@ fn kind(text: &str) -> Option<Kind> {
     }
     let text = text.trim();
     let mut parts = text.split('.');
-    let (Some(_), Some(payload), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(_), Some(payload), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return None;
     };
     let base64url = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.';
@@ -136,9 +137,9 @@ fn verify_presentation(text: &str, cx: &Context<'_>, report: &mut ReportBuilder)
         steps.trust = Step::NotApplicable(none);
         steps.policy = Step::NotApplicable(none);
     }
-    steps.validity = steps.validity.merge(Step::from(
-        vp.check_time(&cx.policy().time_rules(), cx.clock()),
-    ));
+    steps.validity = steps
+        .validity
+        .merge(Step::from(vp.check_time(&cx.policy().time_rules(), cx.clock())));
     steps.record(report);
     for vc in vp.credentials() {
         check_status(vc, cx, report);
@@ -148,10 +149,7 @@ fn verify_presentation(text: &str, cx: &Context<'_>, report: &mut ReportBuilder)
             report.check(CheckId::HOLDER_BINDING, holder_binding(&vp, cx));
         }
         _ => {
-            report.not_applicable(
-                CheckId::HOLDER_BINDING,
-                "the holder's signature did not verify",
-            );
+            report.not_applicable(CheckId::HOLDER_BINDING, "the holder's signature did not verify");
         }
     }
 }
@@ -224,13 +222,14 @@ fn credential_checks(vc: &ParsedVcJwt, cx: &Context<'_>) -> Steps {
     let (signature, trust) = signature_and_trust(vc, cx);
     let validity = Step::from(vc.check_time(&cx.policy().time_rules(), cx.clock()));
     let types = vc.credential_types();
-    let types = if types.is_empty() { vec!["VerifiableCredential"] } else { types };
+    let types = if types.is_empty() {
+        vec!["VerifiableCredential"]
+    } else {
+        types
+    };
     let refused = types.iter().find(|t| !cx.trust().may_issue(vc.issuer(), t));
     let policy = match refused {
-        Some(t) => Step::Failed(CoreError::Untrusted(format!(
-            "{} may not issue {t}",
-            vc.issuer()
-        ))),
+        Some(t) => Step::Failed(CoreError::Untrusted(format!("{} may not issue {t}", vc.issuer()))),
         None => Step::Passed,
     };
     Steps {
@@ -243,21 +242,19 @@ fn credential_checks(vc: &ParsedVcJwt, cx: &Context<'_>) -> Steps {
 
 fn signature_and_trust(vc: &ParsedVcJwt, cx: &Context<'_>) -> (Step, Step) {
     let sources = sources(cx);
-    let resolved = match vcjwt::resolve_keys(vc.header(), vc.issuer(), Relationship::AssertionMethod, &sources) {
-        Ok(resolved) => resolved,
-        Err(e) => {
-            return (
-                Step::NotApplicable("no key to check it with"),
-                Step::Failed(e),
-            );
-        }
-    };
+    let resolved =
+        match vcjwt::resolve_keys(vc.header(), vc.issuer(), Relationship::AssertionMethod, &sources) {
+            Ok(resolved) => resolved,
+            Err(e) => {
+                return (Step::NotApplicable("no key to check it with"), Step::Failed(e));
+            }
+        };
     let verified = resolved
         .verify_with(|key| vc.verify_signature(key, &Default::default()))
         .and_then(|(key, alg)| cx.policy().check_algorithm(alg).map(|()| key));
     match verified {
         Ok(key) => {
-            let trust = resolved.check_trust(vc.issuer(), vc.header().kid.as_deref(), &key, cx.trust());
+            let trust = resolved.check_trust(vc.issuer(), &key, cx.trust());
             (Step::Passed, Step::from(trust))
         }
         Err(e) => (
