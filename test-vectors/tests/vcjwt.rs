@@ -788,3 +788,127 @@ mod verifier {
         );
     }
 }
+
+// ---- interop with did-jwt-vc (npm, interop/node-vcjwt, pinned by its lock file) ----
+
+mod did_jwt_vc {
+    use inkan_core::clock::SystemClock;
+    use inkan_test_vectors::run_node_oracle;
+
+    use super::*;
+
+    /// The oracle lives in its own npm folder; Node resolves its imports from the script's
+    /// folder, so the shared runner (working directory `interop/node`) reaches it by path.
+    const SCRIPT: &str = "../node-vcjwt/vcjwt_oracle.mjs";
+
+    fn ask(cmd: &str, request: Value) -> Value {
+        let out = run_node_oracle(SCRIPT, &[cmd], &request.to_string());
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{cmd}: {e}: {out}"))
+    }
+
+    /// A did:jwk party: key with its method as kid, and the DID.
+    fn party(alg: Algorithm) -> (SoftwareKey, String) {
+        let key = SoftwareKey::generate(alg).unwrap();
+        let did = did_jwk(key.public_key());
+        (key.with_kid(format!("{did}#0")), did)
+    }
+
+    fn now() -> i64 {
+        inkan_core::clock::Clock::now_unix(&SystemClock)
+    }
+
+    fn credential(issuer: &str, holder: &str) -> Value {
+        json!({
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": ["VerifiableCredential", "IDCredential"],
+            "id": "urn:uuid:6a1d",
+            "issuer": issuer,
+            "issuanceDate": "2025-01-01T00:00:00Z",
+            "expirationDate": "2035-01-01T00:00:00Z",
+            "credentialSubject": {"id": holder, "given_name": "Ayşe"},
+        })
+    }
+
+    #[test]
+    fn inkan_issues_and_presents_did_jwt_vc_verifies() {
+        for alg in [Algorithm::EdDsa, Algorithm::Es256] {
+            let (issuer_key, issuer) = party(alg);
+            let (holder_key, holder) = party(alg);
+            let c = credential(&issuer, &holder);
+            let vc = vcjwt::sign_vc(&c, &issuer_key).unwrap();
+            let answer = ask("verify-vc", json!({"jwt": vc, "now": now()}));
+            assert_eq!(answer["ok"], true, "{alg:?}: {answer}");
+            let got = &answer["credential"];
+            assert_eq!(got["credentialSubject"], c["credentialSubject"], "{alg:?}");
+            assert_eq!(got["issuanceDate"], "2025-01-01T00:00:00.000Z");
+            assert_eq!(got["expirationDate"], "2035-01-01T00:00:00.000Z");
+            assert_eq!(got["id"], "urn:uuid:6a1d");
+            assert_eq!(got["issuer"]["id"], issuer.as_str());
+
+            let options = PresentationOptions::new("https://verifier.example", "n-7", now());
+            let vp = vcjwt::sign_vp(&holder, &[&vc], &options, &holder_key).unwrap();
+            let request = |nonce: &str| json!({"jwt": vp, "now": now(), "aud": "https://verifier.example", "nonce": nonce});
+            let answer = ask("verify-vp", request("n-7"));
+            assert_eq!(answer["ok"], true, "{alg:?}: {answer}");
+            assert_eq!(answer["credentials"], json!([vc]));
+            let answer = ask("verify-vp", request("n-8"));
+            assert_eq!(answer["ok"], false, "{alg:?}: a wrong nonce is refused");
+            // A tampered credential is refused by both.
+            let mut parts: Vec<&str> = vc.split('.').collect();
+            let other = vcjwt::sign_vc(&credential(&issuer, "did:example:x"), &issuer_key).unwrap();
+            parts[1] = other.split('.').nth(1).unwrap();
+            let tampered = parts.join(".");
+            let answer = ask("verify-vc", json!({"jwt": tampered, "now": now()}));
+            assert_eq!(answer["ok"], false, "{alg:?}");
+        }
+    }
+
+    #[test]
+    fn did_jwt_vc_issues_and_presents_inkan_verifies() {
+        for alg in [Algorithm::EdDsa, Algorithm::Es256] {
+            let (issuer_key, issuer) = party(alg);
+            let (holder_key, holder) = party(alg);
+            let c = credential(&issuer, &holder);
+            let private = |k: &SoftwareKey| serde_json::to_value(k.to_jwk().unwrap()).unwrap();
+            let answer = ask(
+                "issue-vc",
+                json!({"jwk": private(&issuer_key), "did": issuer, "kid": issuer_key.key_id(), "credential": c}),
+            );
+            let vc = answer["jwt"].as_str().unwrap().to_owned();
+            let trust = StaticTrustStore::builder().trusted_did(&issuer).build();
+            let sources = KeySources {
+                trust: &trust,
+                dids: &KeyDidResolver,
+            };
+            let verified = vcjwt::verify_vc(&vc, &sources, &TimeRules::default(), &SystemClock).unwrap();
+            // did-jwt-vc moved the properties into the registered claims; inkan maps them back.
+            assert!(verified.claims()["vc"].get("issuanceDate").is_none(), "{alg:?}");
+            assert_eq!(Value::Object(verified.credential().clone()), c, "{alg:?}");
+
+            let answer = ask(
+                "present",
+                json!({"jwk": private(&holder_key), "did": holder, "kid": holder_key.key_id(),
+                       "credentials": [vc], "aud": "https://verifier.example", "nonce": "n-9"}),
+            );
+            let vp = answer["jwt"].as_str().unwrap();
+            let ok = vcjwt::verify_vp(
+                vp,
+                &sources,
+                "https://verifier.example",
+                "n-9",
+                &TimeRules::default(),
+                &SystemClock,
+            );
+            assert_eq!(code(ok), "ok", "{alg:?}");
+            let replay = vcjwt::verify_vp(
+                vp,
+                &sources,
+                "https://verifier.example",
+                "n-10",
+                &TimeRules::default(),
+                &SystemClock,
+            );
+            assert_eq!(code(replay), "vcjwt.nonce_mismatch", "{alg:?}");
+        }
+    }
+}
