@@ -89,7 +89,7 @@ pub fn run(command: &Claim169Command) -> CmdResult {
     }
 }
 
-fn instant(text: &str) -> Result<i64, crate::io::Failure> {
+pub(crate) fn instant(text: &str) -> Result<i64, crate::io::Failure> {
     FixedClock::from_rfc3339(text)
         .map(|c| c.now_unix())
         .map_err(|e| crate::io::Failure::usage(format!("{text}: {e}")))

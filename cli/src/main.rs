@@ -6,6 +6,7 @@
 
 mod claim169;
 mod io;
+mod jwt_vc;
 mod keygen;
 mod qr;
 mod sd_jwt;
@@ -49,6 +50,9 @@ enum Command {
     /// SD-JWT VCs: issue from claims JSON, present with selected Disclosures and key binding.
     #[command(subcommand, name = "sd-jwt")]
     SdJwt(sd_jwt::SdJwtCommand),
+    /// VC-JWT / VP-JWT (jwt_vc_json): issue a credential from claims JSON, present credentials.
+    #[command(subcommand)]
+    JwtVc(jwt_vc::JwtVcCommand),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::Qr(command) => qr::run(command),
         Command::StatusList(command) => status_list::run(command),
         Command::SdJwt(command) => sd_jwt::run(command),
+        Command::JwtVc(command) => jwt_vc::run(command),
     };
     match result {
         Ok(output) => output.emit(cli.pretty),

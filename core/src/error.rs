@@ -369,6 +369,46 @@ pub enum Error {
     /// Type metadata whose hash does not match `vct#integrity`.
     #[error("type metadata integrity check failed: {0}")]
     SdJwtVctIntegrity(String),
+    // --- vcjwt (VC-JWT / VP-JWT, VCDM 1.1 JWT encoding) ---
+    /// A VC-JWT or VP-JWT whose `vc`/`vp` claim is missing or not VCDM 1.1, or a mistyped claim.
+    #[error("malformed VC-JWT: {0}")]
+    VcJwtMalformed(String),
+    /// A VC-JWT or VP-JWT signed with `none`, HMAC or an algorithm not allowed.
+    #[error("VC-JWT algorithm not allowed: {0}")]
+    VcJwtAlgorithm(String),
+    /// `iss` disagrees with `vc.issuer` / `vp.holder`, or a DID URL `kid` names another DID.
+    #[error("VC-JWT issuer mismatch: {0}")]
+    VcJwtIssuerMismatch(String),
+    /// `sub` disagrees with `vc.credentialSubject.id`.
+    #[error("VC-JWT subject mismatch: {0}")]
+    VcJwtSubjectMismatch(String),
+    /// `jti` disagrees with `vc.id` / `vp.id`.
+    #[error("VC-JWT id mismatch: {0}")]
+    VcJwtIdMismatch(String),
+    /// `nbf`/`exp` disagree with `issuanceDate`/`expirationDate`.
+    #[error("VC-JWT date mismatch: {0}")]
+    VcJwtDateMismatch(String),
+    /// The credential or presentation is past its `exp` / `expirationDate`.
+    #[error("VC-JWT expired")]
+    VcJwtExpired,
+    /// The credential or presentation is before its `nbf` / `issuanceDate`.
+    #[error("VC-JWT not yet valid")]
+    VcJwtNotYetValid,
+    /// A VP-JWT's `aud` is not the verifier's.
+    #[error("VP-JWT audience is not the expected one")]
+    VcJwtAudienceMismatch,
+    /// A VP-JWT's `nonce` is not the verifier's.
+    #[error("VP-JWT nonce is not the expected one")]
+    VcJwtNonceMismatch,
+    /// A credential in a VP-JWT is not about the holder who presents it.
+    #[error("VP-JWT holder is not the credential's subject: {0}")]
+    VcJwtHolderMismatch(String),
+    /// The `kid` names no key of the signer.
+    #[error("unknown VC-JWT key: {0}")]
+    VcJwtUnknownKid(String),
+    /// A VP-JWT was to be verified without the `aud` and `nonce` the verifier expects.
+    #[error("a VP-JWT needs the verifier's expected aud and nonce to be checked")]
+    VcJwtNoExpectation,
 }
 
 impl Error {
@@ -465,6 +505,20 @@ impl Error {
             Error::SdJwtBadFrame(_) => "sdjwt.bad_frame",
             Error::SdJwtVcInvalid(_) => "sdjwt.vc_invalid",
             Error::SdJwtVctIntegrity(_) => "sdjwt.vct_integrity",
+            // vcjwt
+            Error::VcJwtMalformed(_) => "vcjwt.malformed",
+            Error::VcJwtAlgorithm(_) => "vcjwt.alg_not_allowed",
+            Error::VcJwtIssuerMismatch(_) => "vcjwt.iss_mismatch",
+            Error::VcJwtSubjectMismatch(_) => "vcjwt.sub_mismatch",
+            Error::VcJwtIdMismatch(_) => "vcjwt.jti_mismatch",
+            Error::VcJwtDateMismatch(_) => "vcjwt.date_mismatch",
+            Error::VcJwtExpired => "vcjwt.expired",
+            Error::VcJwtNotYetValid => "vcjwt.not_yet_valid",
+            Error::VcJwtAudienceMismatch => "vcjwt.aud_mismatch",
+            Error::VcJwtNonceMismatch => "vcjwt.nonce_mismatch",
+            Error::VcJwtHolderMismatch(_) => "vcjwt.holder_mismatch",
+            Error::VcJwtUnknownKid(_) => "vcjwt.unknown_kid",
+            Error::VcJwtNoExpectation => "vcjwt.no_expected_aud_nonce",
         }
     }
 
@@ -599,6 +653,20 @@ mod tests {
             Error::SdJwtBadFrame(String::new()),
             Error::SdJwtVcInvalid(String::new()),
             Error::SdJwtVctIntegrity(String::new()),
+            // vcjwt
+            Error::VcJwtMalformed(String::new()),
+            Error::VcJwtAlgorithm(String::new()),
+            Error::VcJwtIssuerMismatch(String::new()),
+            Error::VcJwtSubjectMismatch(String::new()),
+            Error::VcJwtIdMismatch(String::new()),
+            Error::VcJwtDateMismatch(String::new()),
+            Error::VcJwtExpired,
+            Error::VcJwtNotYetValid,
+            Error::VcJwtAudienceMismatch,
+            Error::VcJwtNonceMismatch,
+            Error::VcJwtHolderMismatch(String::new()),
+            Error::VcJwtUnknownKid(String::new()),
+            Error::VcJwtNoExpectation,
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));

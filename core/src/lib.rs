@@ -30,6 +30,7 @@ pub mod qr;
 pub mod sdjwt;
 pub mod status;
 pub mod trust;
+pub mod vcjwt;
 pub mod x509;
 
 pub use error::{Error, Result};

@@ -29,6 +29,8 @@
 mod error;
 mod format;
 pub mod formats;
+#[cfg(feature = "http")]
+pub mod http;
 mod policy;
 mod report;
 mod request;

@@ -3,6 +3,7 @@
 //! [`FormatRegistry::builtin`]: crate::FormatRegistry::builtin
 
 pub mod claim169;
+pub mod jwt_vc;
 pub mod pixelpass;
 pub mod qr_image;
 pub mod sd_jwt;
