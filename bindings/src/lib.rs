@@ -16,7 +16,8 @@
 //!   [`ForeignSigner`] implemented by the app over Android Keystore / Secure Enclave, whose
 //!   private bytes never enter Rust.
 //! - SD-JWT (holder): [`sd_jwt_contents`] (unverified, for display and choosing),
-//!   [`sd_jwt_present`], [`sd_jwt_present_bound`] (a KB-JWT signed by any [`SigningKey`]).
+//!   [`sd_jwt_present`], [`sd_jwt_present_bound`] (a KB-JWT signed by any [`SigningKey`]);
+//!   [`sd_jwt_vc_issue`] (issuer basics).
 //! - Errors: [`InkanError`], one variant per domain, each with the stable code and a message.
 //!
 //! Objects are immutable and `Send + Sync`; calls are synchronous, take no global lock and do
@@ -50,7 +51,7 @@ pub use codec::{
 };
 pub use error::{Domain, InkanError, Result, codes};
 pub use keys::{ForeignSigner, SignatureAlgorithm, SignatureEncoding, SigningKey};
-pub use sd_jwt::{SdJwtContents, sd_jwt_contents, sd_jwt_present, sd_jwt_present_bound};
+pub use sd_jwt::{SdJwtContents, sd_jwt_contents, sd_jwt_present, sd_jwt_present_bound, sd_jwt_vc_issue};
 pub use verify::{
     CheckOutcome, ReportCheck, ReportSource, ReportVerdict, ReportWarning, Verification, Verifier,
     VerifierOptions, VerifyOptions,

@@ -197,3 +197,49 @@ def test_concurrent_verification_from_8_threads(verifier, png_bytes, vector):
     assert len(results) == 8
     expected = (inkan.ReportVerdict.VALID, vector["expected_claim169"]["id"])
     assert all(r == expected for rs in results for r in rs)
+
+
+def test_sd_jwt_presented_with_a_python_keystore_key():
+    """An SD-JWT VC issued by the independent sd-jwt (PyPI) to a holder whose key lives in
+    `cryptography`; inkan presents one claim with a KB-JWT signed through the foreign signer, and
+    both inkan's verifier and sd-jwt's verifier accept it."""
+    from jwcrypto.jwk import JWK
+    from sd_jwt.common import SDObj
+    from sd_jwt.issuer import SDJWTIssuer
+    from sd_jwt.verifier import SDJWTVerifier
+
+    issuer_key = JWK.generate(kty="EC", crv="P-256")
+    holder = CryptographySigner()
+    claims = {
+        "iss": "https://issuer.example", "vct": "urn:example:pid:1", "iat": NOW - 60,
+        SDObj("given_name"): "Ada", SDObj("family_name"): "Lovelace",
+    }
+    issued = SDJWTIssuer(
+        claims, issuer_key, holder_key=JWK.from_json(holder.public_jwk()), sign_alg="ES256",
+        extra_header_parameters={"typ": "dc+sd-jwt"},
+    ).sd_jwt_issuance
+
+    contents = inkan.sd_jwt_contents(issued)
+    assert sorted(contents.disclosable_paths) == ["family_name", "given_name"]
+    presented = inkan.sd_jwt_present_bound(
+        issued, ["given_name"], foreign_key(holder), "https://verifier.example", "n-0S6", NOW
+    )
+    assert holder.calls == 1
+
+    verifier = inkan.Verifier(issuer_key.export_public(), inkan.VerifierOptions(now_unix=NOW + 5))
+    report = verifier.verify_with(
+        presented.encode(), inkan.VerifyOptions(audience="https://verifier.example", nonce="n-0S6")
+    )
+    assert report.verdict == inkan.ReportVerdict.VALID, report.report_json
+    assert report.format == "sd-jwt"
+    shown = json.loads(report.claims_json)
+    assert shown["given_name"] == "Ada" and "family_name" not in shown
+
+    independent = SDJWTVerifier(
+        presented, lambda _iss, _header: issuer_key, expected_aud="https://verifier.example", expected_nonce="n-0S6"
+    ).get_verified_payload()
+    assert independent["given_name"] == "Ada" and "family_name" not in independent
+
+    with pytest.raises(inkan.InkanError.SdJwt) as raised:
+        inkan.sd_jwt_present(issued, ["a..b"])
+    assert raised.value.code == "sdjwt.bad_frame"

@@ -166,6 +166,25 @@ class InkanTest {
         assertEquals(software.publicJwk(), SigningKey.fromJwk(software.privateJwk()).publicJwk())
         assertEquals(64, software.sign("hello".toByteArray()).size)
     }
+
+    @Test
+    fun sdJwtPresentedWithAKotlinKeystoreKey() {
+        val issuer = SigningKey.generate(SignatureAlgorithm.ES256)
+        val holder = JavaSecuritySigner()
+        val policy = """{"vct":"urn:example:pid:1","iss":"https://issuer.example","sd":["given_name","family_name"]}"""
+        val issued = sdJwtVcIssue("""{"given_name":"Ada","family_name":"Lovelace"}""", policy, issuer, holder.publicJwk(), NOW - 60)
+        assertEquals(listOf("given_name", "family_name"), sdJwtContents(issued).disclosablePaths)
+        val presented = sdJwtPresentBound(issued, listOf("given_name"), foreignKey(holder), "https://verifier.example", "n-0S6", NOW)
+        assertEquals(1, holder.calls)
+        val verifier = Verifier(issuer.publicJwk(), VerifierOptions(nowUnix = NOW + 5))
+        val report = verifier.verifyWith(presented.toByteArray(), VerifyOptions("https://verifier.example", "n-0S6", listOf()))
+        assertEquals(ReportVerdict.VALID, report.verdict, report.reportJson)
+        assertTrue(report.claimsJson.contains("Ada") && !report.claimsJson.contains("Lovelace"))
+        val replayed = verifier.verifyWith(presented.toByteArray(), VerifyOptions("https://verifier.example", "other", listOf()))
+        assertEquals(ReportVerdict.INVALID, replayed.verdict)
+        val err = assertFailsWith<InkanException.SdJwt> { sdJwtPresent(issued, listOf("a..b")) }
+        assertEquals("sdjwt.bad_frame", err.code)
+    }
 }
 
 /** Runs the tests and prints one plain `N passed, N failed` line (exit 1 on any failure). */
