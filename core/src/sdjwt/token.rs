@@ -326,7 +326,7 @@ impl SdJwt {
             seen: HashSet::new(),
             placed: vec![None; self.disclosures.len()],
         };
-        let mut claims = walker.object(payload, &ClaimPath::default(), 0)?;
+        let mut claims = walker.object(payload, &Trail::Root, 0)?;
         claims.remove("_sd_alg");
         let mut disclosed = Vec::with_capacity(walker.placed.len());
         for (i, place) in walker.placed.into_iter().enumerate() {
@@ -345,18 +345,49 @@ impl SdJwt {
     }
 }
 
+/// Where the walker is: steps chained on the stack, made into a [`ClaimPath`] only when a
+/// Disclosure is placed there (most members are never disclosed, so most paths are never built).
+#[derive(Clone, Copy)]
+enum Trail<'t> {
+    Root,
+    Key(&'t Trail<'t>, &'t str),
+    Index(&'t Trail<'t>, usize),
+}
+
+impl Trail<'_> {
+    fn to_path(self) -> ClaimPath {
+        let mut steps = Vec::new();
+        let mut at = self;
+        loop {
+            at = match at {
+                Trail::Root => break,
+                Trail::Key(parent, name) => {
+                    steps.push(PathElem::Key(name.to_owned()));
+                    *parent
+                }
+                Trail::Index(parent, i) => {
+                    steps.push(PathElem::Index(i));
+                    *parent
+                }
+            };
+        }
+        steps.reverse();
+        ClaimPath::new(steps)
+    }
+}
+
 /// Rebuilds the payload, replacing digests with the Disclosures they refer to.
 struct Walker<'a> {
     disclosures: &'a [Disclosure],
     by_digest: HashMap<String, usize>,
     /// Every digest met so far, matched or not (each may appear once).
-    seen: HashSet<String>,
+    seen: HashSet<&'a str>,
     /// Where each Disclosure was placed.
     placed: Vec<Option<ClaimPath>>,
 }
 
-impl Walker<'_> {
-    fn value(&mut self, value: &Value, path: &ClaimPath, depth: usize) -> Result<Value> {
+impl<'a> Walker<'a> {
+    fn value(&mut self, value: &'a Value, path: &Trail<'_>, depth: usize) -> Result<Value> {
         if depth > MAX_DEPTH {
             return Err(malformed(format!("nested deeper than {MAX_DEPTH} levels")));
         }
@@ -368,8 +399,8 @@ impl Walker<'_> {
     }
 
     /// The Disclosure a digest refers to, if any; each digest may appear only once.
-    fn lookup(&mut self, digest: &str) -> Result<Option<usize>> {
-        if !self.seen.insert(digest.to_owned()) {
+    fn lookup(&mut self, digest: &'a str) -> Result<Option<usize>> {
+        if !self.seen.insert(digest) {
             return Err(Error::SdJwtDuplicateDigest(digest.to_owned()));
         }
         Ok(self.by_digest.get(digest).copied())
@@ -377,14 +408,14 @@ impl Walker<'_> {
 
     fn object(
         &mut self,
-        map: &Map<String, Value>,
-        path: &ClaimPath,
+        map: &'a Map<String, Value>,
+        path: &Trail<'_>,
         depth: usize,
     ) -> Result<Map<String, Value>> {
         let mut out = Map::with_capacity(map.len());
         for (name, value) in map {
             if name != "_sd" {
-                let child = path.child(PathElem::Key(name.clone()));
+                let child = Trail::Key(path, name);
                 out.insert(name.clone(), self.value(value, &child, depth)?);
             }
         }
@@ -414,18 +445,18 @@ impl Walker<'_> {
             if out.contains_key(name) {
                 return Err(Error::SdJwtClaimConflict(name.to_owned()));
             }
-            let child = path.child(PathElem::Key(name.to_owned()));
+            let child = Trail::Key(path, name);
             let value = self.value(disclosure.value(), &child, depth)?;
             out.insert(name.to_owned(), value);
-            self.placed[index] = Some(child);
+            self.placed[index] = Some(child.to_path());
         }
         Ok(out)
     }
 
-    fn array(&mut self, items: &[Value], path: &ClaimPath, depth: usize) -> Result<Vec<Value>> {
+    fn array(&mut self, items: &'a [Value], path: &Trail<'_>, depth: usize) -> Result<Vec<Value>> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            let child = path.child(PathElem::Index(out.len()));
+            let child = Trail::Index(path, out.len());
             let Some(digest) = array_digest(item) else {
                 out.push(self.value(item, &child, depth)?);
                 continue;
@@ -441,7 +472,7 @@ impl Walker<'_> {
                 )));
             }
             out.push(self.value(disclosure.value(), &child, depth)?);
-            self.placed[index] = Some(child);
+            self.placed[index] = Some(child.to_path());
         }
         Ok(out)
     }
