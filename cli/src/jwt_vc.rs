@@ -60,8 +60,11 @@ pub struct IssueArgs {
     #[arg(long, value_enum, default_value = "key")]
     did: Did,
     /// Subject (sub = credentialSubject.id), usually the holder's DID.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "holder_key")]
     sub: Option<String>,
+    /// The holder's key (public or private JWK, or PEM): the subject is its DID (see --did).
+    #[arg(long, value_name = "FILE")]
+    holder_key: Option<String>,
     /// Expiry (RFC 3339).
     #[arg(long, value_name = "RFC3339")]
     exp: Option<String>,
@@ -96,6 +99,9 @@ pub struct PresentArgs {
     /// Sign as of this instant (RFC 3339) instead of now.
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
+    /// Also write the VP-JWT (no newline) to this new file.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -144,7 +150,10 @@ fn issue_vc(args: &IssueArgs) -> CmdResult {
     };
     let clock = now(args.at.as_deref())?;
     let mut options = IssueOptions::new(issuer.clone());
-    options.subject = args.sub.clone();
+    options.subject = match &args.holder_key {
+        Some(path) => Some(DidMethod::from(args.did).identify(&read_public_key(path)?).0),
+        None => args.sub.clone(),
+    };
     options.id = args.id.clone();
     if let Some(exp) = &args.exp {
         options.valid_for_secs = Some(instant(exp)?.saturating_sub(clock.now_unix()));
@@ -171,6 +180,9 @@ fn present(args: &PresentArgs) -> CmdResult {
     let options = PresentationOptions::new(args.aud.clone(), args.nonce.clone(), issued_at);
     let refs: Vec<&str> = credentials.iter().map(String::as_str).collect();
     let presentation = vcjwt::sign_vp(&holder, &refs, &options, &key)?;
+    if let Some(out) = &args.out {
+        write_new(out, presentation.as_bytes())?;
+    }
     Ok(Output::ok(serde_json::json!({
         "presentation": presentation,
         "holder": holder,

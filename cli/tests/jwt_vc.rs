@@ -89,6 +89,20 @@ fn issue_present_verify() {
     ]);
     assert_eq!(code(&issued), 0, "{}", String::from_utf8_lossy(&issued.stderr));
     let issued = json_out(&issued);
+    // --holder-key names the subject by the DID of the holder's key, as --sub did.
+    let by_key = json_out(&inkan(&[
+        "jwt-vc",
+        "issue",
+        p(&d("claims.json")),
+        "--key",
+        p(&d("issuer.jwk")),
+        "--holder-key",
+        p(&d("holder.jwk")),
+    ]));
+    let payload = by_key["credential"].as_str().unwrap().split('.').nth(1).unwrap();
+    let payload: Value =
+        serde_json::from_slice(&inkan_core::encoding::b64url_decode(payload).unwrap()).unwrap();
+    assert_eq!(payload["sub"], holder.as_str());
     let issuer = issued["issuer"].as_str().unwrap();
     assert!(issuer.starts_with("did:key:zDn"), "{issuer}");
     let trust = json!({"issuers": [{"issuer": issuer, "dids": [issuer]}]});
