@@ -3,52 +3,17 @@
 // Test helpers outside #[test] functions: a failed unwrap here is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use std::process::Output;
+
+use common::{assert_exit_2, code, inkan, inkan_stdin, json, p as path};
 use serde_json::Value;
-
-fn inkan(args: &[&str]) -> Output {
-    inkan_stdin(args, b"")
-}
-
-fn inkan_stdin(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_inkan"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap()
-}
 
 /// Exit 2 with `{"error": {"code": ...}}` on stdout and one line on stderr.
 fn assert_bad_input(out: &Output, expected: &str) {
-    assert_eq!(code(out), 2, "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(json(out)["error"]["code"], expected);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains(expected));
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().unwrap()
+    assert_exit_2(out, expected);
+    assert!(String::from_utf8_lossy(&out.stderr).contains(expected));
 }
 
 #[test]

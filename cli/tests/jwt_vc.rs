@@ -4,35 +4,10 @@
 // Test helpers outside #[test] functions: a failed unwrap here is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use common::{code, inkan, json as json_out, p};
 use serde_json::{Value, json};
-
-fn inkan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_inkan"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json_out(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {} / {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 fn outcome(report: &Value, check: &str) -> Value {
     let c = report["checks"]

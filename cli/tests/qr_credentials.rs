@@ -3,42 +3,14 @@
 // Test helpers outside #[test] functions: a failed unwrap here is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+use common::{assert_exit_2, code, inkan, json, p as s};
 
 use inkan_core::encoding::{InflateLimit, base45_decode, base45_encode, zlib_compress, zlib_decompress};
 use serde_json::Value;
-
-fn inkan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_inkan"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// Exit 2 with the error code on stdout and one line on stderr.
-fn assert_exit_2(out: &Output, expected: &str) {
-    assert_eq!(code(out), 2, "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(json(out)["error"]["code"], expected);
-    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
-}
 
 fn check<'a>(report: &'a Value, name: &str) -> &'a Value {
     report["checks"]

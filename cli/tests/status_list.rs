@@ -2,20 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use common::{inkan, p};
 use inkan_core::clock::FixedClock;
 use inkan_core::crypto::{Algorithm, PublicKey};
 use inkan_core::status::UnverifiedStatusList;
 use serde_json::Value;
-
-fn inkan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_inkan"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn ok(args: &[&str]) -> Value {
     let out = inkan(args);
@@ -33,10 +26,6 @@ fn bad(args: &[&str], code: &str) {
     assert_eq!(out.status.code(), Some(2));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["error"]["code"], code, "{args:?}");
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 #[test]
