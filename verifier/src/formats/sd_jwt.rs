@@ -152,13 +152,19 @@ impl Format for SdJwtFormat {
     fn refresh<'a>(&'a self, input: &'a InputRef<'a>, cx: &'a Context<'a>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let Some(http) = cx.http() else { return Ok(()) };
-            // `status` is never selectively disclosable (SD-JWT VC), so the signed payload has it.
-            let claims = input
+            // Parsed once, nothing verified: only to learn what to fetch.
+            let Some(sd) = input
                 .text()
                 .and_then(|text| SdJwt::parse(text, &Limits::default()).ok())
-                .and_then(|sd| sd.unverified_claims().ok());
-            crate::status::refresh_status(cx, claims.as_ref().and_then(|c| c.get("status"))).await?;
-            if let Some(vct) = self.type_needing_metadata(input) {
+            else {
+                return Ok(());
+            };
+            let Ok(claims) = sd.unverified_claims() else {
+                return Ok(());
+            };
+            // `status` is never selectively disclosable (SD-JWT VC), so the signed payload has it.
+            crate::status::refresh_status(cx, claims.get("status")).await?;
+            if let Some(vct) = self.type_needing_metadata(&claims) {
                 let body = http
                     .get(&vct, &[("accept", "application/json")])
                     .await?
@@ -171,7 +177,7 @@ impl Format for SdJwtFormat {
                         .insert(vct, body);
                 }
             }
-            let Some(iss) = self.issuer_needing_metadata(input, cx) else {
+            let Some(iss) = self.issuer_needing_metadata(&sd, &claims, cx) else {
                 return Ok(());
             };
             let url = vc::issuer_metadata_url(&iss)?;
@@ -223,10 +229,8 @@ impl SdJwtFormat {
     }
 
     /// The `vct` to fetch: asked for, an `https` URL, not cached yet.
-    fn type_needing_metadata(&self, input: &InputRef<'_>) -> Option<String> {
+    fn type_needing_metadata(&self, claims: &Map<String, Value>) -> Option<String> {
         let cache = self.type_metadata.as_ref()?;
-        let sd = SdJwt::parse(input.text()?, &Limits::default()).ok()?;
-        let claims = sd.unverified_claims().ok()?;
         let vct = claims.get("vct")?.as_str()?;
         let https = vct.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
         let cached = cache
@@ -267,13 +271,16 @@ impl SdJwtFormat {
 
     /// The `iss` whose keys should be fetched: an SD-JWT whose key comes neither from `x5c` nor
     /// from the trust store, and whose issuer is not cached yet.
-    fn issuer_needing_metadata(&self, input: &InputRef<'_>, cx: &Context<'_>) -> Option<String> {
-        let sd = SdJwt::parse(input.text()?, &Limits::default()).ok()?;
+    fn issuer_needing_metadata(
+        &self,
+        sd: &SdJwt,
+        claims: &Map<String, Value>,
+        cx: &Context<'_>,
+    ) -> Option<String> {
         let header = jws::peek_header(sd.issuer_jwt()).ok()?;
         if header.x5c.is_some_and(|c| !c.is_empty()) {
             return None;
         }
-        let claims = sd.unverified_claims().ok()?;
         let iss = claims.get("iss")?.as_str()?;
         let known = !cx.trust().issuer_keys(iss, header.kid.as_deref()).is_empty()
             || self.metadata_keys.contains(iss);
