@@ -1,0 +1,5 @@
+//! # inkan-idp
+//!
+//! The reference backend: a foundational-ID registry (enrolment, UIN/VID, lifecycle,
+//! authentication factors, e-KYC) that is also an OIDC provider and an OpenID4VCI issuer.
+//! The binary (`src/main.rs`) wires these modules to a database and an HTTP server.

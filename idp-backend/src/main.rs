@@ -1,0 +1,3 @@
+//! `inkan-idp`: the reference backend binary.
+
+fn main() {}
