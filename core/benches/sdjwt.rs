@@ -62,7 +62,7 @@ fn verify(text: &str, issuer: &inkan_core::crypto::PublicKey) {
     let sd = SdJwt::parse(text, &Limits::default()).unwrap();
     let signed = sd.verify_signature(&opts, |_, _| Ok(issuer)).unwrap();
     vc::check_typ(signed.header.typ.as_deref()).unwrap();
-    let processed = sd.process(&signed.claims).unwrap();
+    let processed = sd.process_owned(signed.claims).unwrap();
     vc::check_claims(&processed.claims, &processed.disclosed).unwrap();
     let holder = sdjwt::holder_key(processed.claims.get("cnf"), |_| None).unwrap();
     let expect = KbExpectation::new("https://verifier.example", "n-0S6_WzA2Mj");
@@ -114,6 +114,18 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("holder_key_from_cnf", |b| {
         b.iter(|| sdjwt::holder_key(std::hint::black_box(processed.claims.get("cnf")), |_| None).unwrap())
+    });
+    group.bench_function("sd_hash", |b| {
+        b.iter(|| HashAlg::Sha256.digest_b64(std::hint::black_box(parsed.sd_hash_input().as_bytes())))
+    });
+    let payload = b64url_decode(parsed.issuer_jwt().split('.').nth(1).unwrap()).unwrap();
+    group.bench_function("issuer_payload_json", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(std::hint::black_box(
+                &payload,
+            ))
+            .unwrap()
+        })
     });
     group.finish();
     common::report_ratio("sd-jwt vc verify (10 disclosures + KB) ES256", raw, full);

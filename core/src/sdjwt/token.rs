@@ -2,7 +2,6 @@
 //! and processing the Disclosures into the processed payload (RFC 9901 §4, §7.1, §8).
 
 use std::borrow::Borrow;
-use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -306,28 +305,42 @@ impl SdJwt {
     /// (a Disclosure no digest refers to: altered, or from another credential),
     /// [`Error::SdJwtMalformed`] (`_sd` not an array of strings, nesting too deep).
     pub fn process(&self, payload: &Map<String, Value>) -> Result<Processed> {
-        let hash_alg = match payload.get("_sd_alg") {
+        self.process_owned(payload.clone())
+    }
+
+    /// [`process`](Self::process), consuming the payload: its values move into the processed
+    /// payload instead of being copied (the verifier's path, which owns the decoded payload).
+    pub fn process_owned(&self, mut claims: Map<String, Value>) -> Result<Processed> {
+        let hash_alg = match claims.shift_remove("_sd_alg") {
             None => HashAlg::Sha256,
-            Some(Value::String(name)) => HashAlg::from_name(name)?,
+            Some(Value::String(name)) => HashAlg::from_name(&name)?,
             Some(other) => return Err(Error::SdJwtUnknownHashAlg(other.to_string())),
         };
-        let mut by_digest = HashMap::with_capacity(self.disclosures.len());
-        for (i, d) in self.disclosures.iter().enumerate() {
-            if by_digest.insert(d.digest(hash_alg), i).is_some() {
-                return Err(Error::SdJwtDuplicateDigest(format!(
-                    "Disclosure {} is given twice",
-                    shorten(d.encoded())
-                )));
-            }
+        // A sorted list beats a hash map at the few dozen Disclosures an SD-JWT carries.
+        let mut by_digest: Vec<(String, usize)> = self
+            .disclosures
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.digest(hash_alg), i))
+            .collect();
+        by_digest.sort_unstable();
+        if let Some(pair) = by_digest.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(Error::SdJwtDuplicateDigest(format!(
+                "Disclosure {} is given twice",
+                shorten(self.disclosures[pair[1].1].encoded())
+            )));
         }
         let mut walker = Walker {
             disclosures: &self.disclosures,
             by_digest,
-            seen: HashSet::new(),
+            unmatched: Vec::new(),
             placed: vec![None; self.disclosures.len()],
         };
-        let mut claims = walker.object(payload, &Trail::Root, 0)?;
-        claims.remove("_sd_alg");
+        walker.object(&mut claims, &Trail::Root, 0)?;
+        walker.unmatched.sort_unstable();
+        if let Some(pair) = walker.unmatched.windows(2).find(|w| w[0] == w[1]) {
+            return Err(Error::SdJwtDuplicateDigest(pair[0].clone()));
+        }
         let mut disclosed = Vec::with_capacity(walker.placed.len());
         for (i, place) in walker.placed.into_iter().enumerate() {
             match place {
@@ -376,105 +389,111 @@ impl Trail<'_> {
     }
 }
 
-/// Rebuilds the payload, replacing digests with the Disclosures they refer to.
+/// Rewrites the payload in place, replacing digests with the Disclosures they refer to.
 struct Walker<'a> {
     disclosures: &'a [Disclosure],
-    by_digest: HashMap<String, usize>,
-    /// Every digest met so far, matched or not (each may appear once).
-    seen: HashSet<&'a str>,
-    /// Where each Disclosure was placed.
+    /// Digest of each Disclosure, sorted, with the Disclosure's index.
+    by_digest: Vec<(String, usize)>,
+    /// Digests that match no Disclosure (decoys, undisclosed claims): each may appear once too.
+    unmatched: Vec<String>,
+    /// Where each Disclosure was placed; `Some` as soon as its digest is met.
     placed: Vec<Option<ClaimPath>>,
 }
 
 impl<'a> Walker<'a> {
-    fn value(&mut self, value: &'a Value, path: &Trail<'_>, depth: usize) -> Result<Value> {
+    fn value(&mut self, value: &mut Value, path: &Trail<'_>, depth: usize) -> Result<()> {
         if depth > MAX_DEPTH {
             return Err(malformed(format!("nested deeper than {MAX_DEPTH} levels")));
         }
-        Ok(match value {
-            Value::Object(map) => Value::Object(self.object(map, path, depth + 1)?),
-            Value::Array(items) => Value::Array(self.array(items, path, depth + 1)?),
-            other => other.clone(),
-        })
+        match value {
+            Value::Object(map) => self.object(map, path, depth + 1),
+            Value::Array(items) => self.array(items, path, depth + 1),
+            _ => Ok(()),
+        }
     }
 
-    /// The Disclosure a digest refers to, if any; each digest may appear only once.
-    fn lookup(&mut self, digest: &'a str) -> Result<Option<usize>> {
-        if !self.seen.insert(digest) {
+    /// The Disclosure a digest refers to, if any. A digest may appear only once: one met
+    /// before is [`Error::SdJwtDuplicateDigest`] (for unmatched digests, checked at the end).
+    fn find(&mut self, digest: &str) -> Result<Option<(usize, &'a Disclosure)>> {
+        let Ok(at) = self.by_digest.binary_search_by(|(d, _)| d.as_str().cmp(digest)) else {
+            self.unmatched.push(digest.to_owned());
+            return Ok(None);
+        };
+        let index = self.by_digest[at].1;
+        if self.placed[index].is_some() {
             return Err(Error::SdJwtDuplicateDigest(digest.to_owned()));
         }
-        Ok(self.by_digest.get(digest).copied())
+        Ok(Some((index, &self.disclosures[index])))
     }
 
-    fn object(
-        &mut self,
-        map: &'a Map<String, Value>,
-        path: &Trail<'_>,
-        depth: usize,
-    ) -> Result<Map<String, Value>> {
-        let mut out = Map::with_capacity(map.len());
-        for (name, value) in map {
-            if name != "_sd" {
-                let child = Trail::Key(path, name);
-                out.insert(name.clone(), self.value(value, &child, depth)?);
-            }
+    /// Places Disclosure `index` at `path` and walks its value. The place is taken before the
+    /// walk, so meeting the same digest again anywhere (even inside the value) is a duplicate.
+    fn place(&mut self, index: usize, path: &Trail<'_>, depth: usize) -> Result<Value> {
+        self.placed[index] = Some(path.to_path());
+        let mut value = self.disclosures[index].value().clone();
+        self.value(&mut value, path, depth)?;
+        Ok(value)
+    }
+
+    fn object(&mut self, map: &mut Map<String, Value>, path: &Trail<'_>, depth: usize) -> Result<()> {
+        let digests = map.shift_remove("_sd");
+        for (name, value) in map.iter_mut() {
+            self.value(value, &Trail::Key(path, name), depth)?;
         }
-        let Some(digests) = map.get("_sd") else {
-            return Ok(out);
+        let Some(digests) = digests else {
+            return Ok(());
         };
         let Value::Array(digests) = digests else {
             return Err(malformed("_sd must be an array"));
         };
-        for digest in digests {
+        for digest in &digests {
             let digest = digest
                 .as_str()
                 .ok_or_else(|| malformed("_sd must hold strings"))?;
-            let Some(index) = self.lookup(digest)? else {
+            let Some((index, disclosure)) = self.find(digest)? else {
                 continue; // a decoy or an undisclosed claim
             };
-            let disclosure = &self.disclosures[index];
-            let Some(name) = disclosure.name() else {
-                return Err(Error::SdJwtBadDisclosure(format!(
-                    "array-element Disclosure referenced from _sd: {}",
-                    shorten(disclosure.encoded())
-                )));
+            let name = match disclosure.name() {
+                None => {
+                    return Err(Error::SdJwtBadDisclosure(format!(
+                        "array-element Disclosure referenced from _sd: {}",
+                        shorten(disclosure.encoded())
+                    )));
+                }
+                Some(name @ ("_sd" | "...")) => return Err(Error::SdJwtReservedName(name.to_owned())),
+                Some(name) => name,
             };
-            if name == "_sd" || name == "..." {
-                return Err(Error::SdJwtReservedName(name.to_owned()));
-            }
-            if out.contains_key(name) {
+            if map.contains_key(name) {
                 return Err(Error::SdJwtClaimConflict(name.to_owned()));
             }
-            let child = Trail::Key(path, name);
-            let value = self.value(disclosure.value(), &child, depth)?;
-            out.insert(name.to_owned(), value);
-            self.placed[index] = Some(child.to_path());
+            let value = self.place(index, &Trail::Key(path, name), depth)?;
+            map.insert(name.to_owned(), value);
         }
-        Ok(out)
+        Ok(())
     }
 
-    fn array(&mut self, items: &'a [Value], path: &Trail<'_>, depth: usize) -> Result<Vec<Value>> {
+    fn array(&mut self, items: &mut Vec<Value>, path: &Trail<'_>, depth: usize) -> Result<()> {
         let mut out = Vec::with_capacity(items.len());
-        for item in items {
+        for mut item in std::mem::take(items) {
             let child = Trail::Index(path, out.len());
-            let Some(digest) = array_digest(item) else {
-                out.push(self.value(item, &child, depth)?);
+            let Some(digest) = array_digest(&item) else {
+                self.value(&mut item, &child, depth)?;
+                out.push(item);
                 continue;
             };
-            let Some(index) = self.lookup(digest)? else {
+            let Some((index, disclosure)) = self.find(digest)? else {
                 continue; // an undisclosed element or a decoy: removed
             };
-            let disclosure = &self.disclosures[index];
             if disclosure.name().is_some() {
                 return Err(Error::SdJwtBadDisclosure(format!(
                     "object-property Disclosure referenced from an array: {}",
                     shorten(disclosure.encoded())
                 )));
             }
-            out.push(self.value(disclosure.value(), &child, depth)?);
-            self.placed[index] = Some(child.to_path());
+            out.push(self.place(index, &child, depth)?);
         }
-        Ok(out)
+        *items = out;
+        Ok(())
     }
 }
 

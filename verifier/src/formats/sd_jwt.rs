@@ -129,7 +129,7 @@ impl Format for SdJwtFormat {
         if let Some(iss) = signed.claims.get("iss").and_then(Value::as_str) {
             report.issuer(iss);
         }
-        let processed = match sd.process(&signed.claims) {
+        let processed = match sd.process_owned(signed.claims) {
             Ok(p) => p,
             Err(e) => {
                 report.check(DISCLOSURES, Err(e));
