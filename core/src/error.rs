@@ -409,6 +409,133 @@ pub enum Error {
     /// A VP-JWT was to be verified without the `aud` and `nonce` the verifier expects.
     #[error("a VP-JWT needs the verifier's expected aud and nonce to be checked")]
     VcJwtNoExpectation,
+    // --- did:web, W3C Bitstring Status List, VC-JOSE-COSE (vcjose) ---
+    /// Not a valid `did:web` identifier (bad host, port or path segment).
+    #[error("malformed did:web: {0}")]
+    DidWebMalformed(String),
+    /// The fetched DID document's `id` is not the DID that was resolved.
+    #[error("did:web document id {found:?} is not {expected:?}")]
+    DidWebIdMismatch {
+        /// The DID resolved.
+        expected: String,
+        /// The document's `id`.
+        found: String,
+    },
+    /// The DID document URL answered with a non-2xx status.
+    #[error("did:web document fetch answered HTTP {status}")]
+    DidWebHttpStatus {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// Offline resolution of a did:web DID that is not in the cache.
+    #[error("did:web document not cached (resolve it online first): {0}")]
+    DidWebNotCached(String),
+    /// The cached did:web document is older than the resolver's TTL.
+    #[error("cached did:web document is {age} s old (ttl {ttl} s)")]
+    DidWebStale {
+        /// Seconds since it was fetched.
+        age: i64,
+        /// The resolver's TTL in seconds.
+        ttl: i64,
+    },
+    /// A Bitstring Status List entry, list or status list credential has the wrong shape.
+    #[error("malformed bitstring status list: {0}")]
+    BitstringMalformed(String),
+    /// `statusSize` outside 1..=8.
+    #[error("bitstring statusSize {0} is not in 1..=8")]
+    BitstringBadStatusSize(u64),
+    /// The list holds fewer entries than the spec's minimum (STATUS_LIST_LENGTH_ERROR).
+    #[error("bitstring status list has {entries} entries (at least {min} required)")]
+    BitstringListTooShort {
+        /// Entries in the list.
+        entries: u64,
+        /// The minimum.
+        min: u64,
+    },
+    /// The list would inflate beyond the cap.
+    #[error("bitstring status list larger than {max_entries} entries")]
+    BitstringListTooLarge {
+        /// The cap, in entries.
+        max_entries: u64,
+    },
+    /// `statusListIndex` beyond the list (STATUS_RANGE_ERROR).
+    #[error("bitstring status index {index} outside a list of {len} entries")]
+    BitstringIndexOutOfRange {
+        /// The index.
+        index: u64,
+        /// The list length in entries.
+        len: u64,
+    },
+    /// A status value that does not fit `statusSize` bits.
+    #[error("status value {value} does not fit {size} bits")]
+    BitstringBadValue {
+        /// The value.
+        value: u64,
+        /// The status size in bits.
+        size: u8,
+    },
+    /// The entry's `statusPurpose` is not one of the list credential's.
+    #[error("status purpose {entry:?} not served by the list (purposes {list})")]
+    BitstringPurposeMismatch {
+        /// The entry's purpose.
+        entry: String,
+        /// The list's purposes.
+        list: String,
+    },
+    /// The status list credential is not a `BitstringStatusListCredential` / `StatusList2021Credential`,
+    /// or its id is not the entry's `statusListCredential`.
+    #[error("not the status list credential expected: {0}")]
+    BitstringWrongCredential(String),
+    /// The status list credential is past its `validUntil` (or not yet valid).
+    #[error("status list credential outside its validity period: {0}")]
+    BitstringListExpired(String),
+    /// The cached status list credential is older than its `ttl`.
+    #[error("cached status list credential is {age} s old (ttl {ttl} s)")]
+    BitstringListStale {
+        /// Seconds since it was fetched.
+        age: i64,
+        /// Its ttl in seconds.
+        ttl: i64,
+    },
+    /// The credential is revoked.
+    #[error("revoked (bitstring status list index {index})")]
+    BitstringRevoked {
+        /// The index.
+        index: u64,
+    },
+    /// The credential is suspended.
+    #[error("suspended (bitstring status list index {index})")]
+    BitstringSuspended {
+        /// The index.
+        index: u64,
+    },
+    /// No usable status list credential (not cached, fetch failed).
+    #[error("bitstring status unavailable: {0}")]
+    BitstringUnavailable(String),
+    /// Every index of an issuer's list is taken.
+    #[error("bitstring status list full ({len} entries)")]
+    BitstringListFull {
+        /// The list length.
+        len: u64,
+    },
+    /// A `vc+jwt` / `vc+cose` object with the wrong shape.
+    #[error("malformed VC-JOSE-COSE object: {0}")]
+    VcJoseMalformed(String),
+    /// The `typ` (or COSE content type) is not the one of a secured credential/presentation.
+    #[error("wrong VC-JOSE-COSE typ: {0}")]
+    VcJoseWrongTyp(String),
+    /// A `cty` that is not the unsecured credential/presentation media type.
+    #[error("wrong VC-JOSE-COSE cty: {0}")]
+    VcJoseWrongCty(String),
+    /// `alg` absent, `none` or not a signature algorithm.
+    #[error("VC-JOSE-COSE algorithm refused: {0}")]
+    VcJoseAlgorithm(String),
+    /// The signer (`kid` DID, `iss`) is not the credential's issuer or presentation's holder.
+    #[error("VC-JOSE-COSE issuer mismatch: {0}")]
+    VcJoseIssuerMismatch(String),
+    /// No key of the issuer matches the `kid`.
+    #[error("unknown VC-JOSE-COSE key: {0}")]
+    VcJoseUnknownKid(String),
 }
 
 impl Error {
@@ -519,6 +646,32 @@ impl Error {
             Error::VcJwtHolderMismatch(_) => "vcjwt.holder_mismatch",
             Error::VcJwtUnknownKid(_) => "vcjwt.unknown_kid",
             Error::VcJwtNoExpectation => "vcjwt.no_expected_aud_nonce",
+            // --- did:web, W3C Bitstring Status List, VC-JOSE-COSE (vcjose) ---
+            Error::DidWebMalformed(_) => "didweb.malformed",
+            Error::DidWebIdMismatch { .. } => "didweb.id_mismatch",
+            Error::DidWebHttpStatus { .. } => "didweb.http_status",
+            Error::DidWebNotCached(_) => "didweb.not_cached",
+            Error::DidWebStale { .. } => "didweb.stale",
+            Error::BitstringMalformed(_) => "bitstring.malformed",
+            Error::BitstringBadStatusSize(_) => "bitstring.bad_status_size",
+            Error::BitstringListTooShort { .. } => "bitstring.list_too_short",
+            Error::BitstringListTooLarge { .. } => "bitstring.too_large",
+            Error::BitstringIndexOutOfRange { .. } => "bitstring.index_out_of_range",
+            Error::BitstringBadValue { .. } => "bitstring.bad_value",
+            Error::BitstringPurposeMismatch { .. } => "bitstring.purpose_mismatch",
+            Error::BitstringWrongCredential(_) => "bitstring.wrong_credential",
+            Error::BitstringListExpired(_) => "bitstring.list_expired",
+            Error::BitstringListStale { .. } => "bitstring.list_stale",
+            Error::BitstringRevoked { .. } => "bitstring.revoked",
+            Error::BitstringSuspended { .. } => "bitstring.suspended",
+            Error::BitstringUnavailable(_) => "bitstring.unavailable",
+            Error::BitstringListFull { .. } => "bitstring.list_full",
+            Error::VcJoseMalformed(_) => "vcjose.malformed",
+            Error::VcJoseWrongTyp(_) => "vcjose.wrong_typ",
+            Error::VcJoseWrongCty(_) => "vcjose.wrong_cty",
+            Error::VcJoseAlgorithm(_) => "vcjose.algorithm",
+            Error::VcJoseIssuerMismatch(_) => "vcjose.issuer_mismatch",
+            Error::VcJoseUnknownKid(_) => "vcjose.unknown_kid",
         }
     }
 
@@ -667,6 +820,32 @@ mod tests {
             Error::VcJwtHolderMismatch(String::new()),
             Error::VcJwtUnknownKid(String::new()),
             Error::VcJwtNoExpectation,
+            // vcjose
+            Error::DidWebMalformed(String::new()),
+            Error::DidWebIdMismatch { expected: String::new(), found: String::new() },
+            Error::DidWebHttpStatus { status: 0 },
+            Error::DidWebNotCached(String::new()),
+            Error::DidWebStale { age: 0, ttl: 0 },
+            Error::BitstringMalformed(String::new()),
+            Error::BitstringBadStatusSize(0),
+            Error::BitstringListTooShort { entries: 0, min: 0 },
+            Error::BitstringListTooLarge { max_entries: 0 },
+            Error::BitstringIndexOutOfRange { index: 0, len: 0 },
+            Error::BitstringBadValue { value: 0, size: 0 },
+            Error::BitstringPurposeMismatch { entry: String::new(), list: String::new() },
+            Error::BitstringWrongCredential(String::new()),
+            Error::BitstringListExpired(String::new()),
+            Error::BitstringListStale { age: 0, ttl: 0 },
+            Error::BitstringRevoked { index: 0 },
+            Error::BitstringSuspended { index: 0 },
+            Error::BitstringUnavailable(String::new()),
+            Error::BitstringListFull { len: 0 },
+            Error::VcJoseMalformed(String::new()),
+            Error::VcJoseWrongTyp(String::new()),
+            Error::VcJoseWrongCty(String::new()),
+            Error::VcJoseAlgorithm(String::new()),
+            Error::VcJoseIssuerMismatch(String::new()),
+            Error::VcJoseUnknownKid(String::new()),
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));

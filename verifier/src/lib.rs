@@ -26,6 +26,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod did_web;
 mod error;
 mod format;
 pub mod formats;
@@ -38,6 +39,7 @@ mod status;
 mod trust_json;
 mod verifier;
 
+pub use did_web::{DEFAULT_DID_WEB_ENTRIES, DEFAULT_DID_WEB_TTL, WebDidResolver};
 pub use error::{Error, Result};
 pub use format::{Confidence, Context, Format, FormatRegistry};
 pub use policy::{DEFAULT_MAX_INPUT, Policy};
