@@ -15,6 +15,7 @@
 //! # Ok::<(), inkan_core::Error>(())
 //! ```
 
+pub mod bitstring;
 pub mod claim169;
 pub mod claims;
 pub mod clock;
