@@ -31,6 +31,7 @@ pub mod qr;
 pub mod sdjwt;
 pub mod status;
 pub mod trust;
+pub mod vcjose;
 pub mod vcjwt;
 pub mod x509;
 
