@@ -26,6 +26,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod bitstring;
 mod did_web;
 mod error;
 mod format;
@@ -39,6 +40,9 @@ mod status;
 mod trust_json;
 mod verifier;
 
+pub use bitstring::{
+    BITSTRING_ACCEPT, BitstringCache, CachedListCredential, DEFAULT_BITSTRING_TTL, check_bitstring_status,
+};
 pub use did_web::{DEFAULT_DID_WEB_ENTRIES, DEFAULT_DID_WEB_TTL, WebDidResolver};
 pub use error::{Error, Result};
 pub use format::{Confidence, Context, Format, FormatRegistry};
