@@ -822,7 +822,10 @@ mod tests {
             Error::VcJwtNoExpectation,
             // vcjose
             Error::DidWebMalformed(String::new()),
-            Error::DidWebIdMismatch { expected: String::new(), found: String::new() },
+            Error::DidWebIdMismatch {
+                expected: String::new(),
+                found: String::new(),
+            },
             Error::DidWebHttpStatus { status: 0 },
             Error::DidWebNotCached(String::new()),
             Error::DidWebStale { age: 0, ttl: 0 },
@@ -832,7 +835,10 @@ mod tests {
             Error::BitstringListTooLarge { max_entries: 0 },
             Error::BitstringIndexOutOfRange { index: 0, len: 0 },
             Error::BitstringBadValue { value: 0, size: 0 },
-            Error::BitstringPurposeMismatch { entry: String::new(), list: String::new() },
+            Error::BitstringPurposeMismatch {
+                entry: String::new(),
+                list: String::new(),
+            },
             Error::BitstringWrongCredential(String::new()),
             Error::BitstringListExpired(String::new()),
             Error::BitstringListStale { age: 0, ttl: 0 },

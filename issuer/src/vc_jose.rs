@@ -48,7 +48,9 @@ pub fn build_credential(template: &Value, options: &IssueOptions, clock: &dyn Cl
         .cloned()
         .ok_or_else(|| malformed("the claims document must be a JSON object"))?;
     if let Some(name) = ISSUER_SET.iter().find(|n| vc.contains_key(**n)) {
-        return Err(malformed(format!("{name} is set by the issuer, not by the claims")));
+        return Err(malformed(format!(
+            "{name} is set by the issuer, not by the claims"
+        )));
     }
     if !vc.contains_key("credentialSubject") {
         return Err(malformed("the claims document has no credentialSubject"));

@@ -113,7 +113,13 @@ fn jwcrypto_and_pycose_secure_inkan_verifies() {
         assert_eq!(report.claims(), &vc);
         let cose = run_oracle(
             ORACLE,
-            &["sign-cose", private.arg(), &kid, "application/vc+cose", &vc.to_string()],
+            &[
+                "sign-cose",
+                private.arg(),
+                &kid,
+                "application/vc+cose",
+                &vc.to_string(),
+            ],
         );
         let cose = hex::decode(cose.trim()).unwrap();
         let report = verifier(&[]).verify(&VerifyRequest::bytes(cose)).unwrap();
@@ -163,7 +169,12 @@ fn outcome(report: &Verification, id: &CheckId) -> String {
 fn assert_valid(report: &Verification, what: &str) {
     assert_eq!(report.format(), "vc_jose_cose", "{what}");
     for id in [CheckId::DECODE, CheckId::SIGNATURE, CheckId::VALIDITY] {
-        assert_eq!(outcome(report, &id), "passed", "{what}: {id:?} {}", report.to_json());
+        assert_eq!(
+            outcome(report, &id),
+            "passed",
+            "{what}: {id:?} {}",
+            report.to_json()
+        );
     }
     assert_eq!(outcome(report, &CheckId::TRUST), "trust.untrusted", "{what}");
 }
@@ -185,7 +196,10 @@ fn the_verifier_detects_by_typ_and_reports_each_check() {
     v1["issuanceDate"] = v1["validFrom"].take();
     v1.as_object_mut().unwrap().remove("validFrom");
     let old = inkan_core::vcjwt::sign_vc(&v1, &key).unwrap();
-    assert_eq!(v.verify(&VerifyRequest::text(old)).unwrap().format(), "jwt_vc_json");
+    assert_eq!(
+        v.verify(&VerifyRequest::text(old)).unwrap().format(),
+        "jwt_vc_json"
+    );
     // Expired, and signed by another key under the same kid.
     let mut expired = credential(&did);
     expired["validUntil"] = "2026-02-01T00:00:00Z".into();
@@ -197,7 +211,9 @@ fn the_verifier_detects_by_typ_and_reports_each_check() {
         .unwrap()
         .with_kid(key.key_id().unwrap());
     let report = v
-        .verify(&VerifyRequest::text(vcjose::sign_jwt(&credential(&did), &other).unwrap()))
+        .verify(&VerifyRequest::text(
+            vcjose::sign_jwt(&credential(&did), &other).unwrap(),
+        ))
         .unwrap();
     assert_eq!(outcome(&report, &CheckId::SIGNATURE), "crypto.bad_signature");
     assert!(!report.is_valid());
@@ -222,11 +238,17 @@ fn a_url_issuer_with_a_trust_store_key() {
     let jwk: Value = serde_json::from_str(&key.public_key().to_jwk().to_json()).unwrap();
     let trust = json!({"issuers": [{"issuer": issuer, "kid": "key-1", "keys": [jwk]}]});
     let trust = JsonTrustStore::parse(&trust.to_string()).unwrap();
-    let v = Verifier::builder(Arc::new(trust), Policy::default(), Arc::new(FixedClock::at_unix(NOW))).build();
+    let v = Verifier::builder(
+        Arc::new(trust),
+        Policy::default(),
+        Arc::new(FixedClock::at_unix(NOW)),
+    )
+    .build();
     let template = json!({"type": ["ExampleCredential"], "credentialSubject": {"name": "Ada"}});
     let options = IssueOptions::new(issuer).valid_for_secs(3_600);
     for securing in [Securing::Jose, Securing::Cose] {
-        let secured = issue_vc::issue(&template, &options, securing, &key, &FixedClock::at_unix(NOW)).unwrap();
+        let secured =
+            issue_vc::issue(&template, &options, securing, &key, &FixedClock::at_unix(NOW)).unwrap();
         let report = v.verify(&VerifyRequest::bytes(secured)).unwrap();
         assert!(report.is_valid(), "{securing:?}: {}", report.to_json());
     }
@@ -278,14 +300,18 @@ fn bitstring_status_from_a_vc_jwt_status_list_credential() {
         "bitstring.wrong_credential"
     );
     let (stranger, stranger_did) = did_key_signer(Algorithm::EdDsa);
-    let forged = list.sign(&stranger_did, Securing::Jose, &stranger, &clock, validity).unwrap();
+    let forged = list
+        .sign(&stranger_did, Securing::Jose, &stranger, &clock, validity)
+        .unwrap();
     assert_eq!(
         v.load_status_list_credential(url, &forged).unwrap_err().code(),
         "bitstring.unavailable"
     );
     // Past the list's ttl (600 s): stale offline.
     let later = Verifier::builder(
-        Arc::new(JsonTrustStore::parse(&json!({"issuers": [{"issuer": did, "dids": [did]}]}).to_string()).unwrap()),
+        Arc::new(
+            JsonTrustStore::parse(&json!({"issuers": [{"issuer": did, "dids": [did]}]}).to_string()).unwrap(),
+        ),
         Policy::default().require(CheckId::STATUS),
         Arc::new(FixedClock::at_unix(NOW + 601)),
     )
@@ -321,9 +347,14 @@ fn presentations_of_enveloped_credentials() {
     let mut stolen = vp.clone();
     stolen["holder"] = thief.into();
     let report = v
-        .verify(&VerifyRequest::text(vcjose::sign_jwt(&stolen, &thief_key).unwrap()))
+        .verify(&VerifyRequest::text(
+            vcjose::sign_jwt(&stolen, &thief_key).unwrap(),
+        ))
         .unwrap();
-    assert_eq!(outcome(&report, &CheckId::HOLDER_BINDING), "vcjose.issuer_mismatch");
+    assert_eq!(
+        outcome(&report, &CheckId::HOLDER_BINDING),
+        "vcjose.issuer_mismatch"
+    );
     // An untrusted issuer's credential makes the presentation's trust fail.
     let report = verifier(&[])
         .verify(&VerifyRequest::text(vcjose::sign_jwt(&vp, &holder_key).unwrap()))

@@ -33,7 +33,8 @@ use crate::{CheckId, Outcome, ReportBuilder, Result, Verifier, VerifyRequest};
 pub const DEFAULT_BITSTRING_TTL: i64 = 300;
 
 /// The media types asked for when fetching a status list credential.
-pub const BITSTRING_ACCEPT: &str = "application/vc+jwt, application/vc+cose, application/vc+ld+json, application/vc";
+pub const BITSTRING_ACCEPT: &str =
+    "application/vc+jwt, application/vc+cose, application/vc+ld+json, application/vc";
 
 /// A verified, decoded status list credential as the cache holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,10 +48,9 @@ pub struct CachedListCredential {
 impl CachedListCredential {
     /// `bitstring.list_stale` once held longer than its `ttl` (milliseconds in the credential).
     fn check_fresh(&self, now: i64) -> inkan_core::Result<()> {
-        let ttl = self
-            .list
-            .ttl_ms
-            .map_or(DEFAULT_BITSTRING_TTL, |ms| i64::try_from(ms / 1000).unwrap_or(i64::MAX));
+        let ttl = self.list.ttl_ms.map_or(DEFAULT_BITSTRING_TTL, |ms| {
+            i64::try_from(ms / 1000).unwrap_or(i64::MAX)
+        });
         let age = now.saturating_sub(self.fetched_at);
         if age > ttl {
             return Err(CoreError::BitstringListStale { age, ttl });
@@ -206,8 +206,7 @@ impl Verifier {
     /// detects) and caches it for offline [`verify`](Verifier::verify) calls, as fetched now.
     pub fn load_status_list_credential(&self, url: &str, secured: &[u8]) -> Result<()> {
         let list = self.verify_list_credential(url, secured)?;
-        self.bitstring_cache()
-            .insert(url, list, self.clock().now_unix());
+        self.bitstring_cache().insert(url, list, self.clock().now_unix());
         Ok(())
     }
 
@@ -321,13 +320,14 @@ pub(crate) fn refresh_credential_status<'a>(
             }
             let request = HttpRequest::get(url).header("accept", BITSTRING_ACCEPT);
             let fetched = match http.send(request).await.and_then(|r| r.error_for_status()) {
-                Ok(response) => cx
-                    .verifier()
-                    .verify_list_credential(url, &response.body)
-                    .map_err(|e| match e {
-                        crate::Error::Core(core) => core,
-                        other => CoreError::BitstringUnavailable(other.to_string()),
-                    }),
+                Ok(response) => {
+                    cx.verifier()
+                        .verify_list_credential(url, &response.body)
+                        .map_err(|e| match e {
+                            crate::Error::Core(core) => core,
+                            other => CoreError::BitstringUnavailable(other.to_string()),
+                        })
+                }
                 Err(e) => Err(e),
             };
             let entry = match fetched {

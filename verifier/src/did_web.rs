@@ -164,13 +164,7 @@ impl WebDidResolver {
                 cache.remove(&oldest);
             }
         }
-        cache.insert(
-            key,
-            Cached {
-                doc,
-                fetched_at: now,
-            },
-        );
+        cache.insert(key, Cached { doc, fetched_at: now });
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cached>> {
@@ -281,7 +275,11 @@ mod tests {
         assert_eq!(offline.unwrap_err().code(), "didweb.not_cached");
         ready(resolver.resolve("did:web:example.com#k")).unwrap();
         ready(resolver.resolve("did:web:example.com")).unwrap();
-        assert_eq!(http.hits.load(Ordering::Relaxed), 1, "the second answer came from the cache");
+        assert_eq!(
+            http.hits.load(Ordering::Relaxed),
+            1,
+            "the second answer came from the cache"
+        );
         let doc = resolver.resolve_offline("did:web:example.com#k").unwrap();
         assert_eq!(
             doc.key_for("did:web:example.com#k", Relationship::AssertionMethod)
@@ -290,7 +288,10 @@ mod tests {
         );
         clock.0.store(1_061, Ordering::Relaxed);
         assert_eq!(
-            resolver.resolve_offline("did:web:example.com").unwrap_err().code(),
+            resolver
+                .resolve_offline("did:web:example.com")
+                .unwrap_err()
+                .code(),
             "didweb.stale"
         );
         ready(resolver.resolve("did:web:example.com")).unwrap();

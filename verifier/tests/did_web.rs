@@ -30,7 +30,9 @@ struct Keys {
 
 /// A copy of `key` signing under `kid` (keys are not `Clone`: private material is not copied by accident).
 fn as_kid(key: &SoftwareKey, kid: String) -> SoftwareKey {
-    SoftwareKey::from_jwk(&key.to_jwk().unwrap()).unwrap().with_kid(kid)
+    SoftwareKey::from_jwk(&key.to_jwk().unwrap())
+        .unwrap()
+        .with_kid(kid)
 }
 
 fn did_for(addr: SocketAddr) -> String {
@@ -152,7 +154,9 @@ async fn credentials_verify_online_then_offline_from_the_cache() {
     assert!(report.to_json().to_string().contains("crypto.bad_signature"));
     let unknown = as_kid(&keys.p256, format!("{did}#key-9"));
     let report = verifier
-        .verify(&VerifyRequest::text(vcjose::sign_jwt(&credential(&did), &unknown).unwrap()))
+        .verify(&VerifyRequest::text(
+            vcjose::sign_jwt(&credential(&did), &unknown).unwrap(),
+        ))
         .unwrap();
     assert!(report.to_json().to_string().contains("vcjose.unknown_kid"));
 }

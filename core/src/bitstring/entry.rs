@@ -238,7 +238,10 @@ impl StatusEntry {
         obj.insert("type".into(), self.kind.entry_type().into());
         obj.insert("statusPurpose".into(), self.purpose.as_str().into());
         obj.insert("statusListIndex".into(), self.index.to_string().into());
-        obj.insert("statusListCredential".into(), self.list_credential.as_str().into());
+        obj.insert(
+            "statusListCredential".into(),
+            self.list_credential.as_str().into(),
+        );
         if self.size != StatusSize::ONE {
             obj.insert("statusSize".into(), self.size.bits().into());
         }

@@ -257,14 +257,21 @@ mod tests {
         let err = Bitstring::decode_with_limit(&bomb, 1 << 19).unwrap_err();
         assert_eq!(err.code(), "bitstring.too_large");
         assert!(Bitstring::decode_with_limit(&bomb, 1 << 20).is_ok());
-        assert_eq!(StatusSize::new(0).unwrap_err().code(), "bitstring.bad_status_size");
+        assert_eq!(
+            StatusSize::new(0).unwrap_err().code(),
+            "bitstring.bad_status_size"
+        );
     }
 
     #[test]
     fn malformed_encodings() {
         let good = Bitstring::from_bytes(vec![1, 2, 3]).encode();
         for bad in ["u!!", "uAAAA", "", &format!("{good}AAAA")] {
-            assert_eq!(Bitstring::decode(bad).unwrap_err().code(), "bitstring.malformed", "{bad}");
+            assert_eq!(
+                Bitstring::decode(bad).unwrap_err().code(),
+                "bitstring.malformed",
+                "{bad}"
+            );
         }
         // StatusList2021 wrote no multibase prefix.
         assert_eq!(Bitstring::decode(&good[1..]).unwrap().as_bytes(), [1, 2, 3]);

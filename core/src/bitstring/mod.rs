@@ -65,9 +65,7 @@ impl StatusListCredential {
         let kind = [ListKind::Bitstring, ListKind::StatusList2021]
             .into_iter()
             .find(|k| has_type(credential.get("type"), k.credential_type()))
-            .ok_or_else(|| {
-                Error::BitstringWrongCredential("not a BitstringStatusListCredential".into())
-            })?;
+            .ok_or_else(|| Error::BitstringWrongCredential("not a BitstringStatusListCredential".into()))?;
         let subject = credential
             .get("credentialSubject")
             .ok_or_else(|| malformed("no credentialSubject"))?;
@@ -116,7 +114,9 @@ impl StatusListCredential {
         if let Some(from) = self.valid_from
             && now < from.saturating_sub(leeway)
         {
-            return Err(Error::BitstringListExpired(format!("validFrom {from} not reached")));
+            return Err(Error::BitstringListExpired(format!(
+                "validFrom {from} not reached"
+            )));
         }
         Ok(())
     }
@@ -230,10 +230,7 @@ fn has_type(value: Option<&Value>, name: &str) -> bool {
 
 /// The first of `names` present, as an RFC 3339 date-time in seconds.
 fn date(credential: &Value, names: &[&str]) -> Result<Option<i64>> {
-    let Some((name, value)) = names
-        .iter()
-        .find_map(|n| credential.get(*n).map(|v| (*n, v)))
-    else {
+    let Some((name, value)) = names.iter().find_map(|n| credential.get(*n).map(|v| (*n, v))) else {
         return Ok(None);
     };
     let text = value
@@ -256,7 +253,8 @@ mod tests {
     const URL: &str = "https://example.com/status/1";
 
     fn credential(purpose: StatusPurpose, entries: u64, size: StatusSize) -> (Value, Bitstring) {
-        let mut list = Bitstring::from_bytes(vec![0; (entries * u64::from(size.bits())).div_ceil(8) as usize]);
+        let mut list =
+            Bitstring::from_bytes(vec![0; (entries * u64::from(size.bits())).div_ceil(8) as usize]);
         list.set(5, size, 1).unwrap();
         list.set(6, size, size.values().saturating_sub(1) as u8).unwrap();
         (list_credential(URL, "did:example:i", purpose, &list), list)
@@ -322,7 +320,10 @@ mod tests {
         let (vc, _) = credential(StatusPurpose::Revocation, MIN_ENTRIES, StatusSize::ONE);
         let mut two = entry.clone();
         two.size = StatusSize::new(2).unwrap();
-        assert_eq!(check(&vc, &two, 0).unwrap_err().code(), "bitstring.list_too_short");
+        assert_eq!(
+            check(&vc, &two, 0).unwrap_err().code(),
+            "bitstring.list_too_short"
+        );
         let mut dated = vc.clone();
         dated["validFrom"] = "2026-01-01T00:00:00Z".into();
         dated["validUntil"] = "2026-02-01T00:00:00Z".into();
@@ -336,7 +337,10 @@ mod tests {
             "bitstring.list_expired"
         );
         dated["validUntil"] = "yesterday".into();
-        assert_eq!(check(&dated, &entry, 0).unwrap_err().code(), "bitstring.malformed");
+        assert_eq!(
+            check(&dated, &entry, 0).unwrap_err().code(),
+            "bitstring.malformed"
+        );
     }
 
     #[test]
@@ -352,8 +356,12 @@ mod tests {
         });
         let entry = StatusEntry::from_json(&json!({
             "id": format!("{URL}#5"), "type": "StatusList2021Entry", "statusPurpose": "revocation",
-            "statusListIndex": "5", "statusListCredential": URL})).unwrap();
-        assert_eq!(check(&vc, &entry, 1_700_000_000).unwrap_err().code(), "bitstring.revoked");
+            "statusListIndex": "5", "statusListCredential": URL}))
+        .unwrap();
+        assert_eq!(
+            check(&vc, &entry, 1_700_000_000).unwrap_err().code(),
+            "bitstring.revoked"
+        );
         let bitstring_entry = StatusEntry::new(StatusPurpose::Revocation, 5, URL);
         assert_eq!(
             check(&vc, &bitstring_entry, 0).unwrap_err().code(),
@@ -373,7 +381,9 @@ mod tests {
         let mut subject = vc.clone();
         subject["credentialSubject"]["type"] = "Other".into();
         assert_eq!(
-            StatusListCredential::from_credential(&subject).unwrap_err().code(),
+            StatusListCredential::from_credential(&subject)
+                .unwrap_err()
+                .code(),
             "bitstring.wrong_credential"
         );
         let mut list = vc;

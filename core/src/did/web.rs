@@ -110,7 +110,11 @@ fn check_host(host: &str) -> Result<()> {
         return Err(malformed(format!("{host:?} is not a domain name")));
     }
     // An all-numeric last label is an IPv4 address (or an invalid TLD): both refused.
-    if host.rsplit('.').next().is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit())) {
+    if host
+        .rsplit('.')
+        .next()
+        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+    {
         return Err(malformed(format!("{host:?} is an IP address, not a domain name")));
     }
     Ok(())
@@ -157,7 +161,10 @@ mod tests {
     #[test]
     fn spec_examples() {
         for (did, url) in [
-            ("did:web:w3c-ccg.github.io", "https://w3c-ccg.github.io/.well-known/did.json"),
+            (
+                "did:web:w3c-ccg.github.io",
+                "https://w3c-ccg.github.io/.well-known/did.json",
+            ),
             (
                 "did:web:w3c-ccg.github.io:user:alice",
                 "https://w3c-ccg.github.io/user/alice/did.json",
@@ -167,7 +174,10 @@ mod tests {
                 "https://example.com:3000/user/alice/did.json",
             ),
             ("did:web:Example.COM", "https://example.com/.well-known/did.json"),
-            ("did:web:localhost%3a8443", "https://localhost:8443/.well-known/did.json"),
+            (
+                "did:web:localhost%3a8443",
+                "https://localhost:8443/.well-known/did.json",
+            ),
             ("did:web:example.com:a%20b", "https://example.com/a%20b/did.json"),
         ] {
             assert_eq!(WebDid::parse(did).unwrap().document_url(), url, "{did}");

@@ -177,7 +177,10 @@ fn check_document(document: &Map<String, Value>) -> Result<Kind> {
         if id_of(document.get("issuer")).is_none() {
             return Err(malformed("issuer must be a URL or an object with an id"));
         }
-        if !matches!(document.get("credentialSubject"), Some(Value::Object(_) | Value::Array(_))) {
+        if !matches!(
+            document.get("credentialSubject"),
+            Some(Value::Object(_) | Value::Array(_))
+        ) {
             return Err(malformed("no credentialSubject"));
         }
     }
@@ -260,10 +263,13 @@ impl Secured {
     pub fn parse_cose(bytes: &[u8]) -> Result<Self> {
         let sign1 = Sign1::decode(bytes, &DecodeOptions::default())?;
         let protected = sign1.protected();
-        let typ = protected.rest.iter().find_map(|(label, value)| match (label, value) {
-            (Label::Int(COSE_TYP), Cbor::Text(t)) => Some(t.as_str()),
-            _ => None,
-        });
+        let typ = protected
+            .rest
+            .iter()
+            .find_map(|(label, value)| match (label, value) {
+                (Label::Int(COSE_TYP), Cbor::Text(t)) => Some(t.as_str()),
+                _ => None,
+            });
         let kind = match typ {
             Some(TYP_VC_COSE) => Kind::Credential,
             Some(TYP_VP_COSE) => Kind::Presentation,
@@ -283,9 +289,9 @@ impl Secured {
         let document = document(payload, kind)?;
         let kid = match sign1.kid() {
             None => None,
-            Some(kid) => Some(
-                String::from_utf8(kid.to_vec()).map_err(|_| malformed("the kid is not UTF-8"))?,
-            ),
+            Some(kid) => {
+                Some(String::from_utf8(kid.to_vec()).map_err(|_| malformed("the kid is not UTF-8"))?)
+            }
         };
         Ok(Self {
             kind,

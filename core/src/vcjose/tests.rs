@@ -52,13 +52,19 @@ fn both_envelopes_round_trip_with_their_headers() {
         (Some("vc+jwt"), Some("EdDSA"))
     );
     let parsed = verify(token.as_bytes()).unwrap();
-    assert_eq!((parsed.kind(), parsed.envelope()), (Kind::Credential, Envelope::Jose));
+    assert_eq!(
+        (parsed.kind(), parsed.envelope()),
+        (Kind::Credential, Envelope::Jose)
+    );
     assert_eq!(parsed.document()["credentialSubject"]["name"], "Ada");
     let cose = sign_cose(&credential(&did), &key).unwrap();
     let parsed = verify(&cose).unwrap();
     assert_eq!(parsed.envelope(), Envelope::Cose);
     assert_eq!(parsed.kid(), key.key_id());
-    for (now, code) in [(1_760_000_000, "jwt.not_yet_valid"), (1_900_000_000, "jwt.expired")] {
+    for (now, code) in [
+        (1_760_000_000, "jwt.not_yet_valid"),
+        (1_900_000_000, "jwt.expired"),
+    ] {
         let err = parsed.check_time(&FixedClock::at_unix(now), 60).unwrap_err();
         assert_eq!(err.code(), code);
     }
@@ -74,17 +80,33 @@ fn envelope_negatives() {
         (json!({"typ": "JWT", "kid": kid}), "vcjose.wrong_typ"),
         (json!({"kid": kid}), "vcjose.wrong_typ"),
         (json!({"typ": "vp+jwt", "kid": kid}), "vcjose.wrong_typ"),
-        (json!({"typ": "vc+jwt", "cty": "json", "kid": kid}), "vcjose.wrong_cty"),
-        (json!({"typ": "vc+jwt", "kid": kid, "iss": "did:example:other"}), "vcjose.issuer_mismatch"),
-        (json!({"typ": "vc+jwt", "kid": "did:example:other#k"}), "vcjose.issuer_mismatch"),
-        (json!({"typ": "vc+jwt", "kid": format!("{did}#nope")}), "vcjose.unknown_kid"),
+        (
+            json!({"typ": "vc+jwt", "cty": "json", "kid": kid}),
+            "vcjose.wrong_cty",
+        ),
+        (
+            json!({"typ": "vc+jwt", "kid": kid, "iss": "did:example:other"}),
+            "vcjose.issuer_mismatch",
+        ),
+        (
+            json!({"typ": "vc+jwt", "kid": "did:example:other#k"}),
+            "vcjose.issuer_mismatch",
+        ),
+        (
+            json!({"typ": "vc+jwt", "kid": format!("{did}#nope")}),
+            "vcjose.unknown_kid",
+        ),
     ];
     for (header, code) in cases {
         let token = jws_with(header.clone(), &vc, &key);
         assert_eq!(verify(token.as_bytes()).unwrap_err().code(), code, "{header}");
     }
     // cty "vc" and application/ typ forms are accepted.
-    let token = jws_with(json!({"typ": "application/vc+jwt", "cty": "vc", "kid": kid}), &vc, &key);
+    let token = jws_with(
+        json!({"typ": "application/vc+jwt", "cty": "vc", "kid": kid}),
+        &vc,
+        &key,
+    );
     verify(token.as_bytes()).unwrap();
     // alg none: an unsigned token with the right typ.
     let none = format!(
@@ -125,7 +147,11 @@ fn cose_negatives() {
     let payload = serde_json::to_vec(&credential(&did)).unwrap();
     let sign = |protected: HeaderBuilder| {
         Sign1Builder::new(payload.clone())
-            .protected(protected.key_id(key.key_id().unwrap().as_bytes().to_vec()).build())
+            .protected(
+                protected
+                    .key_id(key.key_id().unwrap().as_bytes().to_vec())
+                    .build(),
+            )
             .sign(&key)
             .unwrap()
             .encode(true)
@@ -161,7 +187,10 @@ fn presentations_envelop_credentials() {
         "holder": holder_did,
         "verifiableCredential": [envelop_jwt(&vc)]
     });
-    for secured in [sign_jwt(&vp, &holder).unwrap().into_bytes(), sign_cose(&vp, &holder).unwrap()] {
+    for secured in [
+        sign_jwt(&vp, &holder).unwrap().into_bytes(),
+        sign_cose(&vp, &holder).unwrap(),
+    ] {
         let parsed = verify(&secured).unwrap();
         assert_eq!(parsed.kind(), Kind::Presentation);
         assert_eq!(parsed.issuer(), Some(holder_did.as_str()));

@@ -103,13 +103,15 @@ fn secured_typ(bytes: &[u8]) -> bool {
                 typ == vcjose::TYP_VC_JWT || typ == vcjose::TYP_VP_JWT
             })
         }
-        _ => matches!(bytes.first(), Some(0xd2 | 0x84)) && {
-            // Wrong-typ COSE fails with vcjose.wrong_typ; anything else is not ours.
-            match Secured::parse_cose(bytes) {
-                Ok(_) => true,
-                Err(e) => e.code() != "vcjose.wrong_typ" && e.code().starts_with("vcjose."),
+        _ => {
+            matches!(bytes.first(), Some(0xd2 | 0x84)) && {
+                // Wrong-typ COSE fails with vcjose.wrong_typ; anything else is not ours.
+                match Secured::parse_cose(bytes) {
+                    Ok(_) => true,
+                    Err(e) => e.code() != "vcjose.wrong_typ" && e.code().starts_with("vcjose."),
+                }
             }
-        },
+        }
     }
 }
 
@@ -232,7 +234,10 @@ fn verify_presentation(secured: &Secured, cx: &Context<'_>, report: &mut ReportB
         let result = cx.dispatch(&InputRef::Bytes(bytes));
         match result {
             Ok(r) if r.is_valid() => {
-                let subject = r.claims().pointer("/credentialSubject/id").and_then(Value::as_str);
+                let subject = r
+                    .claims()
+                    .pointer("/credentialSubject/id")
+                    .and_then(Value::as_str);
                 if subject != secured.issuer() && subjects_ok.is_ok() {
                     subjects_ok = Err(CoreError::VcJoseIssuerMismatch(format!(
                         "a credential about {subject:?} presented by {:?}",
@@ -271,7 +276,10 @@ fn verify_presentation(secured: &Secured, cx: &Context<'_>, report: &mut ReportB
     if holder_signed && !inner.is_empty() {
         report.check(CheckId::HOLDER_BINDING, subjects_ok);
     } else {
-        report.not_applicable(CheckId::HOLDER_BINDING, "no verified holder signature over credentials");
+        report.not_applicable(
+            CheckId::HOLDER_BINDING,
+            "no verified holder signature over credentials",
+        );
     }
 }
 

@@ -167,4 +167,3 @@ pub fn trusting(pki: &Pki) -> ReqwestHttpClient {
     })
     .unwrap()
 }
-
