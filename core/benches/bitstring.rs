@@ -29,8 +29,12 @@ fn list(entries: u64) -> Bitstring {
 fn lookups(c: &mut Criterion) {
     let clock = FixedClock::at_unix(1_800_000_000);
     for entries in [131_072u64, 1_000_000] {
-        let credential = bitstring::list_credential(URL, "did:example:i", StatusPurpose::Revocation, &list(entries));
-        let encoded = credential["credentialSubject"]["encodedList"].as_str().unwrap().to_owned();
+        let credential =
+            bitstring::list_credential(URL, "did:example:i", StatusPurpose::Revocation, &list(entries));
+        let encoded = credential["credentialSubject"]["encodedList"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         c.bench_with_input(BenchmarkId::new("bitstring/decode", entries), &encoded, |b, e| {
             b.iter(|| Bitstring::decode(std::hint::black_box(e)).unwrap())
         });
@@ -47,7 +51,12 @@ fn vc_jwt(c: &mut Criterion) {
     let did = did_key(key.public_key());
     let key = key.with_kid(format!("{did}#{}", &did["did:key:".len()..]));
     let subject: serde_json::Map<String, serde_json::Value> = (0..20)
-        .map(|i| (format!("claim_{i}"), format!("value number {i} of the credential").into()))
+        .map(|i| {
+            (
+                format!("claim_{i}"),
+                format!("value number {i} of the credential").into(),
+            )
+        })
         .collect();
     let credential = serde_json::json!({
         "@context": [vcjose::CONTEXT_V2],
@@ -76,7 +85,11 @@ fn vc_jwt(c: &mut Criterion) {
     let public = key.public_key().clone();
     let floor = || public.verify(Algorithm::Es256, input.as_bytes(), &sig).unwrap();
     c.bench_function("vc+jwt/verify/ES256", |b| b.iter(verify));
-    common::report_ratio("vc+jwt verify ES256 (parse, did:key, signature, trust, time)", floor, verify);
+    common::report_ratio(
+        "vc+jwt verify ES256 (parse, did:key, signature, trust, time)",
+        floor,
+        verify,
+    );
 }
 
 criterion_group!(benches, lookups, vc_jwt);

@@ -9,10 +9,17 @@ Subcommands (keys are JWK files):
   verify-jwt  <jwk-file> <token>                                    -> "valid <payload-json>" | "invalid: ..."
   sign-cose   <private-jwk-file> <kid> <typ> <document-json>        -> tagged COSE_Sign1, hex
   verify-cose <jwk-file> <cose-hex>                                 -> "valid <payload-json>" | "invalid: ..."
+  bitstring-encode <status-size> <entries> [index=value ...]        -> encodedList (u + base64url of gzip)
+  bitstring-decode <status-size> <encodedList> [index ...]          -> JSON {"entries": n, "values": [...]}
+
+The bitstring commands use CPython's own gzip and bit arithmetic (MSB first), independent of
+inkan's flate2-based code.
 
 A rejection is an answer, not a failure: the exit status is 0 unless the oracle itself breaks.
 """
 
+import base64
+import gzip
 import json
 import sys
 
@@ -109,7 +116,36 @@ def verify_cose(key_file, cose_hex):
     answer(check)
 
 
+def bitstring_encode(size, entries, *assignments):
+    size, entries = int(size), int(entries)
+    bits = bytearray((entries * size + 7) // 8)
+    for assignment in assignments:
+        index, value = (int(x) for x in assignment.split("="))
+        for k in range(size):
+            if (value >> (size - 1 - k)) & 1:
+                bit = index * size + k
+                bits[bit // 8] |= 0x80 >> (bit % 8)
+    packed = gzip.compress(bytes(bits))
+    print("u" + base64.urlsafe_b64encode(packed).decode().rstrip("="))
+
+
+def bitstring_decode(size, encoded, *indices):
+    size = int(size)
+    text = encoded[1:] if encoded.startswith("u") else encoded
+    bits = gzip.decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    values = []
+    for index in indices:
+        value = 0
+        for k in range(size):
+            bit = int(index) * size + k
+            value = (value << 1) | ((bits[bit // 8] >> (7 - bit % 8)) & 1)
+        values.append(value)
+    print(json.dumps({"entries": len(bits) * 8 // size, "values": values}))
+
+
 COMMANDS = {
+    "bitstring-encode": bitstring_encode,
+    "bitstring-decode": bitstring_decode,
     "sign-jwt": sign_jwt,
     "verify-jwt": verify_jwt,
     "sign-cose": sign_cose,

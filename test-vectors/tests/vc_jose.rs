@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use inkan_core::bitstring::StatusPurpose;
+use inkan_core::bitstring::{Bitstring, MIN_ENTRIES, StatusPurpose, StatusSize};
 use inkan_core::clock::FixedClock;
 use inkan_core::crypto::{Algorithm, Jwk, Signer, SoftwareKey};
 use inkan_core::did::did_key;
@@ -68,6 +68,43 @@ const ALGS: [(Algorithm, &str); 3] = [
     (Algorithm::Es256, "ES256"),
     (Algorithm::Es384, "ES384"),
 ];
+
+#[test]
+fn bitstrings_agree_with_cpython_gzip_both_ways() {
+    for size in [1u64, 2, 3, 8] {
+        let status_size = StatusSize::new(size).unwrap();
+        let max = (1u16 << size) - 1;
+        let marks = [(0u64, 1u16), (5, max), (131_071, max.min(2)), (77_777, 1)];
+        // inkan encodes, CPython decodes.
+        let mut list = Bitstring::new(MIN_ENTRIES, status_size).unwrap();
+        for (i, v) in marks {
+            list.set(i, status_size, v as u8).unwrap();
+        }
+        let indices: Vec<String> = marks
+            .iter()
+            .map(|(i, _)| i.to_string())
+            .chain(["6".into()])
+            .collect();
+        let mut args = vec!["bitstring-decode".to_owned(), size.to_string(), list.encode()];
+        args.extend(indices.clone());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out: Value = serde_json::from_str(run_oracle(ORACLE, &args).trim()).unwrap();
+        let expected: Vec<u16> = marks.iter().map(|(_, v)| *v).chain([0]).collect();
+        assert_eq!(out["entries"], MIN_ENTRIES, "size {size}");
+        assert_eq!(out["values"], json!(expected), "size {size}");
+        // CPython encodes, inkan decodes.
+        let mut args = vec![
+            "bitstring-encode".to_owned(),
+            size.to_string(),
+            MIN_ENTRIES.to_string(),
+        ];
+        args.extend(marks.iter().map(|(i, v)| format!("{i}={v}")));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let encoded = run_oracle(ORACLE, &args);
+        let decoded = Bitstring::decode(encoded.trim()).unwrap();
+        assert_eq!(decoded, list, "size {size}");
+    }
+}
 
 #[test]
 fn inkan_secures_jwcrypto_and_pycose_verify() {
