@@ -77,6 +77,7 @@ fn issue_both_envelopes_with_bitstring_status_and_verify() {
     std::fs::write(d("trust.json"), trust.to_string()).unwrap();
     for (index, cose) in [("7", false), ("8", true), ("8", false)] {
         let claims = json!({
+            "@context": ["https://www.w3.org/ns/credentials/examples/v2"],
             "type": ["ExampleCredential"],
             "credentialSubject": {"name": "Ada"},
             "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",

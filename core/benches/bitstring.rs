@@ -59,7 +59,7 @@ fn vc_jwt(c: &mut Criterion) {
         })
         .collect();
     let credential = serde_json::json!({
-        "@context": [vcjose::CONTEXT_V2],
+        "@context": [vcjose::CONTEXT_V2, "https://www.w3.org/ns/credentials/examples/v2"],
         "type": ["VerifiableCredential", "IDCredential"],
         "issuer": did,
         "validFrom": "2025-01-01T00:00:00Z",

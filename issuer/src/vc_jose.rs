@@ -35,7 +35,8 @@ pub enum Securing {
 /// ```
 /// use inkan_core::clock::FixedClock;
 /// use inkan_issuer::vc_jose::{build_credential, IssueOptions};
-/// let template = serde_json::json!({"type": ["ExampleCredential"], "credentialSubject": {"name": "Ada"}});
+/// let template = serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/examples/v2"],
+///     "type": ["ExampleCredential"], "credentialSubject": {"name": "Ada"}});
 /// let options = IssueOptions::new("https://issuer.example").valid_for_secs(60);
 /// let vc = build_credential(&template, &options, &FixedClock::at_unix(0))?;
 /// assert_eq!(vc["@context"][0], "https://www.w3.org/ns/credentials/v2");

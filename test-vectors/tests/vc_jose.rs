@@ -243,7 +243,7 @@ fn the_verifier_detects_by_typ_and_reports_each_check() {
     let report = v
         .verify(&VerifyRequest::text(vcjose::sign_jwt(&expired, &key).unwrap()))
         .unwrap();
-    assert_eq!(outcome(&report, &CheckId::VALIDITY), "jwt.expired");
+    assert_eq!(outcome(&report, &CheckId::VALIDITY), "vcdm.expired");
     let other = SoftwareKey::generate(Algorithm::Es256)
         .unwrap()
         .with_kid(key.key_id().unwrap());
@@ -281,7 +281,7 @@ fn a_url_issuer_with_a_trust_store_key() {
         Arc::new(FixedClock::at_unix(NOW)),
     )
     .build();
-    let template = json!({"type": ["ExampleCredential"], "credentialSubject": {"name": "Ada"}});
+    let template = json!({"@context": ["https://www.w3.org/ns/credentials/examples/v2"], "type": ["ExampleCredential"], "credentialSubject": {"name": "Ada"}});
     let options = IssueOptions::new(issuer).valid_for_secs(3_600);
     for securing in [Securing::Jose, Securing::Cose] {
         let secured =

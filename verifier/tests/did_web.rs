@@ -91,7 +91,7 @@ fn keys() -> Arc<Keys> {
 
 fn credential(did: &str) -> Value {
     json!({
-        "@context": [vcjose::CONTEXT_V2],
+        "@context": [vcjose::CONTEXT_V2, "https://www.w3.org/ns/credentials/examples/v2"],
         "type": ["VerifiableCredential", "ExampleCredential"],
         "issuer": did,
         "validFrom": "2026-01-01T00:00:00Z",

@@ -40,8 +40,6 @@
 use ciborium::Value as Cbor;
 use coset::{HeaderBuilder, Label, RegisteredLabel};
 use serde_json::{Map, Value};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::clock::Clock;
 use crate::cose::{DecodeOptions, Sign1, Sign1Builder};
@@ -49,6 +47,7 @@ use crate::crypto::{Algorithm, PublicKey, Signer};
 use crate::did::Relationship;
 use crate::encoding::b64url_decode;
 use crate::jose::{DEFAULT_MAX_LEN, Header, jws};
+use crate::vcdm::{Credential, Presentation, PresentedCredential, Version};
 use crate::vcjwt::{KeySources, ResolvedKeys, resolve_keys};
 use crate::{Error, Result};
 
@@ -65,7 +64,7 @@ pub const MEDIA_VC: &str = "application/vc";
 /// Media type of an unsecured presentation (COSE content type, JOSE `cty` `vp`).
 pub const MEDIA_VP: &str = "application/vp";
 /// The VCDM 2.0 base context, which must come first.
-pub const CONTEXT_V2: &str = "https://www.w3.org/ns/credentials/v2";
+pub const CONTEXT_V2: &str = crate::vcdm::CONTEXT_V2;
 
 /// The COSE `typ` header label (RFC 9596).
 const COSE_TYP: i64 = 16;
@@ -152,39 +151,77 @@ pub fn sign_cose(document: &Value, signer: &dyn Signer) -> Result<Vec<u8>> {
         .encode(true)
 }
 
-/// The document's kind and JSON bytes, after the shape checks a verifier will make.
+/// The document's kind and JSON bytes, after the data model checks a verifier will make.
 fn prepare(document: &Value) -> Result<(Kind, Vec<u8>)> {
-    let map = document
-        .as_object()
-        .ok_or_else(|| malformed("the document is not a JSON object"))?;
-    let kind = check_document(map)?;
-    Ok((kind, serde_json::to_vec(document)?))
+    let model = Model::check(document.clone())?;
+    Ok((model.kind(), serde_json::to_vec(document)?))
 }
 
-/// `@context` starts with the VCDM 2.0 context; `type` names a credential or presentation; a
-/// credential has an issuer and a subject.
-fn check_document(document: &Map<String, Value>) -> Result<Kind> {
-    let first = match document.get("@context") {
-        Some(Value::Array(items)) => items.first().and_then(Value::as_str),
-        Some(Value::String(one)) => Some(one.as_str()),
-        _ => None,
-    };
-    if first != Some(CONTEXT_V2) {
-        return Err(malformed(format!("@context must start with {CONTEXT_V2}")));
+/// The secured document, checked against the VC Data Model 2.0 rules (core [`crate::vcdm`]).
+#[derive(Debug, Clone)]
+enum Model {
+    Credential(Box<Credential>),
+    Presentation(Box<Presentation>),
+}
+
+impl Model {
+    /// Checks `document` as the credential or presentation its `type` says it is; VC-JOSE-COSE
+    /// secures VCDM 2.0 only (a 1.1 credential is VC-JWT's business).
+    fn check(document: Value) -> Result<Self> {
+        Self::check_as(document, None)
     }
-    let kind = Kind::of(document)?;
-    if kind == Kind::Credential {
-        if id_of(document.get("issuer")).is_none() {
-            return Err(malformed("issuer must be a URL or an object with an id"));
+
+    /// [`Model::check`], first requiring the kind a `typ` announced.
+    fn check_as(document: Value, expected: Option<Kind>) -> Result<Self> {
+        let map = document
+            .as_object()
+            .ok_or_else(|| malformed("the document is not a JSON object"))?;
+        let first_context = match map.get("@context") {
+            Some(Value::Array(items)) => items.first().and_then(Value::as_str),
+            Some(Value::String(one)) => Some(one.as_str()),
+            _ => None,
+        };
+        if first_context != Some(CONTEXT_V2) {
+            return Err(malformed(format!(
+                "VC-JOSE-COSE secures VCDM 2.0: @context must start with {CONTEXT_V2}"
+            )));
         }
-        if !matches!(
-            document.get("credentialSubject"),
-            Some(Value::Object(_) | Value::Array(_))
-        ) {
-            return Err(malformed("no credentialSubject"));
+        let kind = Kind::of(map)?;
+        if let Some(expected) = expected
+            && expected != kind
+        {
+            return Err(Error::VcJoseWrongTyp(format!(
+                "a {kind:?} under a {expected:?} typ"
+            )));
+        }
+        let model = match kind {
+            Kind::Credential => Model::Credential(Box::new(Credential::from_value(document)?)),
+            Kind::Presentation => Model::Presentation(Box::new(Presentation::from_value(document)?)),
+        };
+        debug_assert_eq!(model.version(), Version::V2_0);
+        Ok(model)
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            Model::Credential(_) => Kind::Credential,
+            Model::Presentation(_) => Kind::Presentation,
         }
     }
-    Ok(kind)
+
+    fn version(&self) -> Version {
+        match self {
+            Model::Credential(c) => c.version(),
+            Model::Presentation(p) => p.version(),
+        }
+    }
+
+    fn document(&self) -> &Value {
+        match self {
+            Model::Credential(c) => c.document(),
+            Model::Presentation(p) => p.document(),
+        }
+    }
 }
 
 /// A parsed, unverified VC-JOSE-COSE object.
@@ -194,7 +231,7 @@ pub struct Secured {
     envelope: Envelope,
     algorithm: Algorithm,
     kid: Option<String>,
-    document: Map<String, Value>,
+    model: Model,
     body: Body,
 }
 
@@ -246,14 +283,14 @@ impl Secured {
             .nth(1)
             .ok_or_else(|| malformed("not a compact JWS"))?;
         let bytes = b64url_decode(payload).map_err(|_| malformed("the payload is not base64url"))?;
-        let document = document(&bytes, kind)?;
-        check_iss(&header, &document, kind)?;
+        let model = model(&bytes, kind)?;
+        check_iss(&header, &model)?;
         Ok(Self {
             kind,
             envelope: Envelope::Jose,
             algorithm,
             kid: header.kid,
-            document,
+            model,
             body: Body::Jose(token.to_owned()),
         })
     }
@@ -286,7 +323,7 @@ impl Secured {
         let payload = sign1
             .payload()
             .ok_or_else(|| malformed("detached payloads are not supported"))?;
-        let document = document(payload, kind)?;
+        let model = model(payload, kind)?;
         let kid = match sign1.kid() {
             None => None,
             Some(kid) => {
@@ -298,7 +335,7 @@ impl Secured {
             envelope: Envelope::Cose,
             algorithm,
             kid,
-            document,
+            model,
             body: Body::Cose(Box::new(sign1)),
         })
     }
@@ -325,21 +362,38 @@ impl Secured {
 
     /// The secured credential or presentation.
     pub fn document(&self) -> &Map<String, Value> {
-        &self.document
+        static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+        // Model::check only accepts objects.
+        self.model.document().as_object().unwrap_or(&EMPTY)
+    }
+
+    /// The credential, when a credential is secured.
+    pub fn credential(&self) -> Option<&Credential> {
+        match &self.model {
+            Model::Credential(c) => Some(c),
+            Model::Presentation(_) => None,
+        }
+    }
+
+    /// The presentation, when a presentation is secured.
+    pub fn presentation(&self) -> Option<&Presentation> {
+        match &self.model {
+            Model::Presentation(p) => Some(p),
+            Model::Credential(_) => None,
+        }
     }
 
     /// The credential's `issuer` id, or the presentation's `holder` id.
     pub fn issuer(&self) -> Option<&str> {
-        let member = match self.kind {
-            Kind::Credential => "issuer",
-            Kind::Presentation => "holder",
-        };
-        id_of(self.document.get(member))
+        match &self.model {
+            Model::Credential(c) => Some(c.issuer()),
+            Model::Presentation(p) => p.holder(),
+        }
     }
 
     /// The document's `type` values.
     pub fn types(&self) -> Vec<&str> {
-        types(&self.document)
+        types(self.document())
     }
 
     /// The keys that may have signed it: a DID URL `kid` must be a key of the issuer's
@@ -388,32 +442,22 @@ impl Secured {
     }
 
     /// The VCDM 2.0 validity period (`validFrom`, `validUntil`) at the clock's time, with
-    /// `leeway_secs` either side.
+    /// `leeway_secs` either side (core [`Credential::check_validity`]); a presentation has none.
     pub fn check_time(&self, clock: &dyn Clock, leeway_secs: i64) -> Result<()> {
-        let now = clock.now_unix();
-        let leeway = leeway_secs.max(0);
-        if let Some(from) = date(&self.document, "validFrom")?
-            && now < from.saturating_sub(leeway)
-        {
-            return Err(Error::NotYetValid);
+        match &self.model {
+            Model::Credential(c) => c.check_validity(clock, u64::try_from(leeway_secs).unwrap_or(0)),
+            Model::Presentation(_) => Ok(()),
         }
-        if let Some(until) = date(&self.document, "validUntil")?
-            && now > until.saturating_add(leeway)
-        {
-            return Err(Error::Expired);
-        }
-        Ok(())
     }
 
     /// The credentials a presentation envelops (`EnvelopedVerifiableCredential` with a
-    /// `data:application/vc+jwt,` or `data:application/vc+cose;base64,` id), as secured bytes.
+    /// `data:application/vc+jwt,` or `data:application/vc+cose;base64,` id), as secured bytes;
+    /// an embedded (unsecured) credential is refused.
     pub fn enveloped_credentials(&self) -> Result<Vec<Vec<u8>>> {
-        let items = match self.document.get("verifiableCredential") {
-            None => return Ok(Vec::new()),
-            Some(Value::Array(items)) => items.iter().collect(),
-            Some(one) => vec![one],
+        let Model::Presentation(p) = &self.model else {
+            return Ok(Vec::new());
         };
-        items.into_iter().map(enveloped).collect()
+        p.credentials().iter().map(enveloped).collect()
     }
 }
 
@@ -431,24 +475,17 @@ pub fn envelop_jwt(token: &str) -> Value {
     })
 }
 
-fn enveloped(item: &Value) -> Result<Vec<u8>> {
-    let is_enveloped = item
-        .get("type")
-        .is_some_and(|t| t == "EnvelopedVerifiableCredential");
-    let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
-    if !is_enveloped {
+fn enveloped(item: &PresentedCredential) -> Result<Vec<u8>> {
+    let PresentedCredential::Enveloped(env) = item else {
         return Err(malformed("only enveloped credentials can be presented"));
+    };
+    match env.media_type() {
+        "application/vc+jwt" => Ok(env.data().as_bytes().to_vec()),
+        "application/vc+cose;base64" => {
+            crate::encoding::b64_decode(env.data()).map_err(|_| malformed("bad base64 in data: URL"))
+        }
+        other => Err(malformed(format!("unsupported enveloped credential {other:?}"))),
     }
-    if let Some(token) = id.strip_prefix("data:application/vc+jwt,") {
-        return Ok(token.as_bytes().to_vec());
-    }
-    if let Some(b64) = id.strip_prefix("data:application/vc+cose;base64,") {
-        return crate::encoding::b64_decode(b64).map_err(|_| malformed("bad base64 in data: URL"));
-    }
-    Err(malformed(format!(
-        "unsupported enveloped credential {:?}",
-        id.get(..40).unwrap_or(id)
-    )))
 }
 
 fn jose_algorithm(name: Option<&str>) -> Result<Algorithm> {
@@ -457,41 +494,27 @@ fn jose_algorithm(name: Option<&str>) -> Result<Algorithm> {
 }
 
 /// The payload as a VCDM 2.0 document of `kind`.
-fn document(bytes: &[u8], kind: Kind) -> Result<Map<String, Value>> {
-    let document: Map<String, Value> =
-        serde_json::from_slice(bytes).map_err(|e| malformed(format!("payload is not a JSON object: {e}")))?;
-    let found = check_document(&document)?;
-    if found != kind {
-        return Err(Error::VcJoseWrongTyp(format!("a {found:?} under a {kind:?} typ")));
-    }
-    Ok(document)
+fn model(bytes: &[u8], kind: Kind) -> Result<Model> {
+    let document: Value =
+        serde_json::from_slice(bytes).map_err(|e| malformed(format!("payload is not JSON: {e}")))?;
+    Model::check_as(document, Some(kind))
 }
 
 /// An `iss` in the header or the payload must name the issuer (holder) itself.
-fn check_iss(header: &Header, document: &Map<String, Value>, kind: Kind) -> Result<()> {
-    let member = match kind {
-        Kind::Credential => "issuer",
-        Kind::Presentation => "holder",
+fn check_iss(header: &Header, model: &Model) -> Result<()> {
+    let expected = match model {
+        Model::Credential(c) => Some(c.issuer()),
+        Model::Presentation(p) => p.holder(),
     };
-    let expected = id_of(document.get(member));
-    let claimed = [header.extra.get("iss"), document.get("iss")];
+    let claimed = [header.extra.get("iss"), model.document().get("iss")];
     for iss in claimed.into_iter().flatten() {
         if iss.as_str() != expected {
             return Err(Error::VcJoseIssuerMismatch(format!(
-                "iss {iss} is not the {member} {expected:?}"
+                "iss {iss} is not the issuer/holder {expected:?}"
             )));
         }
     }
     Ok(())
-}
-
-/// A URL, or an object's `id`.
-fn id_of(value: Option<&Value>) -> Option<&str> {
-    match value? {
-        Value::String(s) => Some(s),
-        Value::Object(o) => o.get("id").and_then(Value::as_str),
-        _ => None,
-    }
 }
 
 fn types(document: &Map<String, Value>) -> Vec<&str> {
@@ -500,18 +523,6 @@ fn types(document: &Map<String, Value>) -> Vec<&str> {
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     }
-}
-
-fn date(document: &Map<String, Value>, name: &str) -> Result<Option<i64>> {
-    let Some(value) = document.get(name) else {
-        return Ok(None);
-    };
-    let text = value
-        .as_str()
-        .ok_or_else(|| malformed(format!("{name} is not a string")))?;
-    OffsetDateTime::parse(text, &Rfc3339)
-        .map(|t| Some(t.unix_timestamp()))
-        .map_err(|_| malformed(format!("{name} {text:?} is not an RFC 3339 date-time")))
 }
 
 fn malformed(msg: impl Into<String>) -> Error {

@@ -16,7 +16,7 @@ fn issuer() -> (SoftwareKey, String) {
 
 fn credential(issuer: &str) -> Value {
     json!({
-        "@context": [CONTEXT_V2],
+        "@context": [CONTEXT_V2, "https://www.w3.org/ns/credentials/examples/v2"],
         "type": ["VerifiableCredential", "ExampleCredential"],
         "issuer": {"id": issuer, "name": "Example"},
         "validFrom": "2026-01-01T00:00:00Z",
@@ -62,8 +62,8 @@ fn both_envelopes_round_trip_with_their_headers() {
     assert_eq!(parsed.envelope(), Envelope::Cose);
     assert_eq!(parsed.kid(), key.key_id());
     for (now, code) in [
-        (1_760_000_000, "jwt.not_yet_valid"),
-        (1_900_000_000, "jwt.expired"),
+        (1_760_000_000, "vcdm.not_yet_valid"),
+        (1_900_000_000, "vcdm.expired"),
     ] {
         let err = parsed.check_time(&FixedClock::at_unix(now), 60).unwrap_err();
         assert_eq!(err.code(), code);
