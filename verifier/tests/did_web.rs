@@ -11,12 +11,13 @@ mod support;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use inkan_core::bitstring::{self, Bitstring, MIN_ENTRIES, StatusEntry, StatusPurpose, StatusSize};
 use inkan_core::clock::FixedClock;
 use inkan_core::crypto::{Algorithm, SoftwareKey};
 use inkan_core::did::{DidResolver, MAX_DOCUMENT_JSON};
 use inkan_core::encoding::multikey_encode;
 use inkan_core::vcjose;
-use inkan_verifier::{JsonTrustStore, Policy, Verifier, VerifyRequest, WebDidResolver};
+use inkan_verifier::{CheckId, JsonTrustStore, Outcome, Policy, Verifier, VerifyRequest, WebDidResolver};
 use serde_json::{Value, json};
 use support::{Pki, Response, serve, trusting};
 
@@ -68,6 +69,7 @@ fn routes(keys: Arc<Keys>) -> support::Route {
             "/user/mismatch/did.json" => ok(document(&did, &keys).to_string().into_bytes()),
             "/user/big/did.json" => ok(vec![b' '; MAX_DOCUMENT_JSON + 1]),
             "/user/bad/did.json" => ok(b"{\"id\": ".to_vec()),
+            "/status/1" => ok(status_list(&did, addr, &keys)),
             "/user/plain/did.json" => (
                 "302 Found".into(),
                 vec![(
@@ -79,6 +81,20 @@ fn routes(keys: Arc<Keys>) -> support::Route {
             _ => ("404 Not Found".into(), vec![], b"no".to_vec()),
         }
     })
+}
+
+/// A revocation list with entry 3 set, as a vc+jwt signed by the issuer's `#key-1`.
+fn status_list(did: &str, addr: SocketAddr, keys: &Keys) -> Vec<u8> {
+    let mut list = Bitstring::new(MIN_ENTRIES, StatusSize::ONE).unwrap();
+    list.set(3, StatusSize::ONE, 1).unwrap();
+    let mut vc = bitstring::list_credential(&list_url(addr), did, StatusPurpose::Revocation, &list);
+    vc["credentialSubject"]["ttl"] = json!(600_000);
+    let key = as_kid(&keys.p256, format!("{did}#key-1"));
+    vcjose::sign_jwt(&vc, &key).unwrap().into_bytes()
+}
+
+fn list_url(addr: SocketAddr) -> String {
+    format!("https://localhost:{}/status/1", addr.port())
 }
 
 fn keys() -> Arc<Keys> {
@@ -185,4 +201,45 @@ async fn refused_documents_are_typed_errors() {
     );
     assert_eq!(untrusting.resolve(&did).await.unwrap_err().code(), "http.failed");
     server.abort();
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn bitstring_status_lists_are_fetched_online_and_used_offline() {
+    let pki = Pki::new();
+    let keys = keys();
+    let (addr, server) = serve(&pki, 8, routes(keys.clone())).await;
+    let did = did_for(addr);
+    let http = Arc::new(trusting(&pki));
+    let clock = Arc::new(FixedClock::at_unix(NOW));
+    let trust = json!({"issuers": [{"issuer": did, "dids": [did]}]});
+    let verifier = Verifier::builder(
+        Arc::new(JsonTrustStore::parse(&trust.to_string()).unwrap()),
+        Policy::default().require(CheckId::STATUS),
+        clock.clone(),
+    )
+    .http(http.clone())
+    .did_resolver(Arc::new(WebDidResolver::new(http, clock)))
+    .build();
+    let key = as_kid(&keys.ed_jwk, format!("{did}#key-2"));
+    let issue = |index: u64| {
+        let mut vc = credential(&did);
+        vc["credentialStatus"] = StatusEntry::new(StatusPurpose::Revocation, index, list_url(addr)).to_json();
+        VerifyRequest::text(vcjose::sign_jwt(&vc, &key).unwrap())
+    };
+    let status =
+        |report: &inkan_verifier::Verification| match &report.check(&CheckId::STATUS).unwrap().outcome {
+            Outcome::Passed => "passed".to_owned(),
+            Outcome::Failed { code, .. } => code.clone(),
+            Outcome::NotApplicable { .. } => "not_applicable".to_owned(),
+        };
+    let report = verifier.verify_online(&issue(4)).await.unwrap();
+    assert!(report.is_valid(), "{}", report.to_json());
+    let report = verifier.verify_online(&issue(3)).await.unwrap();
+    assert_eq!(status(&report), "bitstring.revoked");
+    let cached = verifier.bitstring_cache().get(&list_url(addr)).unwrap();
+    assert_eq!(cached.list.ttl_ms, Some(600_000));
+    server.abort();
+    // Offline, from the caches (DID document and status list credential).
+    assert_eq!(status(&verifier.verify(&issue(4)).unwrap()), "passed");
+    assert_eq!(status(&verifier.verify(&issue(3)).unwrap()), "bitstring.revoked");
 }
