@@ -115,6 +115,19 @@ fn issue_both_envelopes_with_bitstring_status_and_verify() {
         assert_eq!(outcome(&report, "signature"), "passed");
         assert_eq!(outcome(&report, "trust"), "passed");
         assert_eq!(outcome(&report, "status"), "not_applicable");
+        if cose {
+            // The hex the command printed verifies as well.
+            std::fs::write(d("vc.hex"), issued["credential_hex"].as_str().unwrap()).unwrap();
+            let report = json_out(&inkan(&[
+                "verify",
+                p(&d("vc.hex")),
+                "--trust",
+                p(&d("trust.json")),
+                "--at",
+                "2026-01-01T00:01:00Z",
+            ]));
+            assert_eq!(outcome(&report, "signature"), "passed");
+        }
     }
     // Tampered: one byte of the payload changed.
     let token = std::fs::read_to_string(d("vc-8-false")).unwrap();

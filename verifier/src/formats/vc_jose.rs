@@ -47,7 +47,7 @@ impl Format for VcJose {
     }
 
     fn detect(&self, input: &InputRef<'_>) -> Confidence {
-        if secured_typ(input.bytes()) {
+        if secured_typ(&secured_bytes(input)) {
             Confidence::CERTAIN
         } else {
             Confidence::NONE
@@ -56,7 +56,7 @@ impl Format for VcJose {
 
     fn verify(&self, input: &InputRef<'_>, cx: &Context<'_>) -> Result<Verification> {
         let mut report = cx.report(ID);
-        match Secured::parse(input.bytes()) {
+        match Secured::parse(&secured_bytes(input)) {
             Err(e) => decode_failed(&mut report, e),
             Ok(secured) => {
                 report.passed(CheckId::DECODE);
@@ -71,7 +71,7 @@ impl Format for VcJose {
 
     fn refresh<'a>(&'a self, input: &'a InputRef<'a>, cx: &'a Context<'a>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let Ok(secured) = Secured::parse(input.bytes()) else {
+            let Ok(secured) = Secured::parse(&secured_bytes(input)) else {
                 return Ok(());
             };
             resolve_signer(&secured, cx).await;
@@ -85,6 +85,19 @@ impl Format for VcJose {
             }
             Ok(())
         })
+    }
+}
+
+/// The input's bytes; a vc+cose written as hex text (as `inkan vc-jose issue --cose` prints it)
+/// is decoded first.
+fn secured_bytes<'a>(input: &InputRef<'a>) -> std::borrow::Cow<'a, [u8]> {
+    let hex_text = input
+        .text()
+        .map(str::trim)
+        .filter(|t| t.len() % 2 == 0 && t.starts_with("d284") && t.bytes().all(|b| b.is_ascii_hexdigit()));
+    match hex_text.and_then(|t| hex::decode(t).ok()) {
+        Some(bytes) => std::borrow::Cow::Owned(bytes),
+        None => std::borrow::Cow::Borrowed(input.bytes()),
     }
 }
 
