@@ -4,6 +4,7 @@
 //! valid / ok, 1 = checked and invalid, 2 = bad usage or unreadable input. Inputs are a path
 //! or `-` for stdin.
 
+mod bitstring;
 mod claim169;
 mod io;
 mod jwt_vc;
@@ -11,6 +12,7 @@ mod keygen;
 mod qr;
 mod sd_jwt;
 mod status_list;
+mod vc_jose;
 mod verify;
 
 use std::process::ExitCode;
@@ -53,6 +55,19 @@ enum Command {
     /// VC-JWT / VP-JWT (jwt_vc_json): issue a credential from claims JSON, present credentials.
     #[command(subcommand)]
     JwtVc(jwt_vc::JwtVcCommand),
+    /// VC-JOSE-COSE: issue a VCDM 2.0 credential as vc+jwt (or --cose: vc+cose).
+    #[command(subcommand, name = "vc-jose")]
+    VcJose(VcJoseCommand),
+    /// W3C Bitstring Status Lists: create, set entries, show, sign as a status list credential.
+    #[command(subcommand)]
+    Bitstring(bitstring::BitstringCommand),
+}
+
+/// `inkan vc-jose` subcommands.
+#[derive(Debug, Subcommand)]
+enum VcJoseCommand {
+    /// Issue from a claims JSON, signed with --key; prints {"credential": ...} (or credential_hex).
+    Issue(vc_jose::IssueArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +80,8 @@ fn main() -> ExitCode {
         Command::StatusList(command) => status_list::run(command),
         Command::SdJwt(command) => sd_jwt::run(command),
         Command::JwtVc(command) => jwt_vc::run(command),
+        Command::VcJose(VcJoseCommand::Issue(args)) => vc_jose::run(args),
+        Command::Bitstring(command) => bitstring::run(command),
     };
     match result {
         Ok(output) => output.emit(cli.pretty),

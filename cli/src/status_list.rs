@@ -234,7 +234,7 @@ fn path_text(path: &Path) -> String {
 
 /// Replaces `path` atomically: a new file beside it, then a rename, so a crash never leaves a
 /// half-written list.
-fn replace(path: &Path, content: &[u8]) -> Result<(), Failure> {
+pub(crate) fn replace(path: &Path, content: &[u8]) -> Result<(), Failure> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -409,6 +409,241 @@ pub enum Error {
     /// A VP-JWT was to be verified without the `aud` and `nonce` the verifier expects.
     #[error("a VP-JWT needs the verifier's expected aud and nonce to be checked")]
     VcJwtNoExpectation,
+    // --- did:web, W3C Bitstring Status List, VC-JOSE-COSE (vcjose) ---
+    /// Not a valid `did:web` identifier (bad host, port or path segment).
+    #[error("malformed did:web: {0}")]
+    DidWebMalformed(String),
+    /// The fetched DID document's `id` is not the DID that was resolved.
+    #[error("did:web document id {found:?} is not {expected:?}")]
+    DidWebIdMismatch {
+        /// The DID resolved.
+        expected: String,
+        /// The document's `id`.
+        found: String,
+    },
+    /// The DID document URL answered with a non-2xx status.
+    #[error("did:web document fetch answered HTTP {status}")]
+    DidWebHttpStatus {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// Offline resolution of a did:web DID that is not in the cache.
+    #[error("did:web document not cached (resolve it online first): {0}")]
+    DidWebNotCached(String),
+    /// The cached did:web document is older than the resolver's TTL.
+    #[error("cached did:web document is {age} s old (ttl {ttl} s)")]
+    DidWebStale {
+        /// Seconds since it was fetched.
+        age: i64,
+        /// The resolver's TTL in seconds.
+        ttl: i64,
+    },
+    /// A Bitstring Status List entry, list or status list credential has the wrong shape.
+    #[error("malformed bitstring status list: {0}")]
+    BitstringMalformed(String),
+    /// `statusSize` outside 1..=8.
+    #[error("bitstring statusSize {0} is not in 1..=8")]
+    BitstringBadStatusSize(u64),
+    /// The list holds fewer entries than the spec's minimum (STATUS_LIST_LENGTH_ERROR).
+    #[error("bitstring status list has {entries} entries (at least {min} required)")]
+    BitstringListTooShort {
+        /// Entries in the list.
+        entries: u64,
+        /// The minimum.
+        min: u64,
+    },
+    /// The list would inflate beyond the cap.
+    #[error("bitstring status list larger than {max_entries} entries")]
+    BitstringListTooLarge {
+        /// The cap, in entries.
+        max_entries: u64,
+    },
+    /// `statusListIndex` beyond the list (STATUS_RANGE_ERROR).
+    #[error("bitstring status index {index} outside a list of {len} entries")]
+    BitstringIndexOutOfRange {
+        /// The index.
+        index: u64,
+        /// The list length in entries.
+        len: u64,
+    },
+    /// A status value that does not fit `statusSize` bits.
+    #[error("status value {value} does not fit {size} bits")]
+    BitstringBadValue {
+        /// The value.
+        value: u64,
+        /// The status size in bits.
+        size: u8,
+    },
+    /// The entry's `statusPurpose` is not one of the list credential's.
+    #[error("status purpose {entry:?} not served by the list (purposes {list})")]
+    BitstringPurposeMismatch {
+        /// The entry's purpose.
+        entry: String,
+        /// The list's purposes.
+        list: String,
+    },
+    /// The status list credential is not a `BitstringStatusListCredential` / `StatusList2021Credential`,
+    /// or its id is not the entry's `statusListCredential`.
+    #[error("not the status list credential expected: {0}")]
+    BitstringWrongCredential(String),
+    /// The status list credential is past its `validUntil` (or not yet valid).
+    #[error("status list credential outside its validity period: {0}")]
+    BitstringListExpired(String),
+    /// The cached status list credential is older than its `ttl`.
+    #[error("cached status list credential is {age} s old (ttl {ttl} s)")]
+    BitstringListStale {
+        /// Seconds since it was fetched.
+        age: i64,
+        /// Its ttl in seconds.
+        ttl: i64,
+    },
+    /// The credential is revoked.
+    #[error("revoked (bitstring status list index {index})")]
+    BitstringRevoked {
+        /// The index.
+        index: u64,
+    },
+    /// The credential is suspended.
+    #[error("suspended (bitstring status list index {index})")]
+    BitstringSuspended {
+        /// The index.
+        index: u64,
+    },
+    /// No usable status list credential (not cached, fetch failed).
+    #[error("bitstring status unavailable: {0}")]
+    BitstringUnavailable(String),
+    /// Every index of an issuer's list is taken.
+    #[error("bitstring status list full ({len} entries)")]
+    BitstringListFull {
+        /// The list length.
+        len: u64,
+    },
+    /// A `vc+jwt` / `vc+cose` object with the wrong shape.
+    #[error("malformed VC-JOSE-COSE object: {0}")]
+    VcJoseMalformed(String),
+    /// The `typ` (or COSE content type) is not the one of a secured credential/presentation.
+    #[error("wrong VC-JOSE-COSE typ: {0}")]
+    VcJoseWrongTyp(String),
+    /// A `cty` that is not the unsecured credential/presentation media type.
+    #[error("wrong VC-JOSE-COSE cty: {0}")]
+    VcJoseWrongCty(String),
+    /// `alg` absent, `none` or not a signature algorithm.
+    #[error("VC-JOSE-COSE algorithm refused: {0}")]
+    VcJoseAlgorithm(String),
+    /// The signer (`kid` DID, `iss`) is not the credential's issuer or presentation's holder.
+    #[error("VC-JOSE-COSE issuer mismatch: {0}")]
+    VcJoseIssuerMismatch(String),
+    /// No key of the issuer matches the `kid`.
+    #[error("unknown VC-JOSE-COSE key: {0}")]
+    VcJoseUnknownKid(String),
+    // --- vcdm (W3C VC Data Model 1.1 / 2.0) and di (Data Integrity) ---
+    /// A credential or presentation that is not shaped as the VC Data Model requires.
+    #[error("malformed verifiable credential: {0}")]
+    VcdmMalformed(String),
+    /// `@context` is missing its base context, holds a non-URL or a non-object, or redefines a
+    /// protected term.
+    #[error("invalid @context: {0}")]
+    VcdmContext(String),
+    /// `type` is missing, lacks `VerifiableCredential`/`VerifiablePresentation`, or names a type
+    /// that maps to no URL.
+    #[error("invalid type: {0}")]
+    VcdmType(String),
+    /// An `id` (of the credential, subject, status, schema, holder, ...) that is not one URL.
+    #[error("invalid id: {0}")]
+    VcdmId(String),
+    /// `issuer` is missing, null, or not a URL (or an object whose `id` is a URL).
+    #[error("invalid issuer: {0}")]
+    VcdmIssuer(String),
+    /// `credentialSubject` is missing, empty, or has a multi-valued `id`.
+    #[error("invalid credentialSubject: {0}")]
+    VcdmSubject(String),
+    /// A date (`validFrom`, `validUntil`, `issuanceDate`, `expirationDate`) that is not an XML
+    /// Schema dateTimeStamp.
+    #[error("invalid date: {0}")]
+    VcdmDate(String),
+    /// `validUntil` lies before `validFrom` (or `expirationDate` before `issuanceDate`).
+    #[error("validUntil is before validFrom")]
+    VcdmValidityOrder,
+    /// The credential is not valid yet (before `validFrom` / `issuanceDate`).
+    #[error("credential not valid before {0}")]
+    VcdmNotYetValid(String),
+    /// The credential has expired (past `validUntil` / `expirationDate`).
+    #[error("credential expired at {0}")]
+    VcdmExpired(String),
+    /// A `credentialStatus` entry without a `type`, or with a bad `type` or `id`.
+    #[error("invalid credentialStatus: {0}")]
+    VcdmStatus(String),
+    /// A `credentialSchema` entry without a URL `id` or a `type`.
+    #[error("invalid credentialSchema: {0}")]
+    VcdmSchema(String),
+    /// A presentation's `holder` that is not a URL (or an object with a URL `id`).
+    #[error("invalid holder: {0}")]
+    VcdmHolder(String),
+    /// An `EnvelopedVerifiableCredential` without its type or a `data:` URL `id`.
+    #[error("invalid enveloped credential: {0}")]
+    VcdmEnveloped(String),
+    /// Another property that breaks its rule (`evidence`/`termsOfUse`/`refreshService` without
+    /// `type`, a language value object with extra members, a proof without `type`, ...).
+    #[error("invalid property: {0}")]
+    VcdmProperty(String),
+    /// JSON nested deeper than the cap.
+    #[error("JSON nested deeper than {0} levels")]
+    VcdmTooDeep(usize),
+    /// A document with no `proof` where one was expected.
+    #[error("the document has no proof")]
+    DiNoProof,
+    /// A proof object that is not shaped as Data Integrity requires.
+    #[error("malformed Data Integrity proof: {0}")]
+    DiMalformedProof(String),
+    /// A `cryptosuite` (or proof `type`) inkan does not implement.
+    #[error("unknown cryptosuite: {0}")]
+    DiUnknownCryptosuite(String),
+    /// A `proofValue` that is not multibase base58btc or has the wrong length.
+    #[error("malformed proofValue: {0}")]
+    DiBadProofValue(String),
+    /// The proof does not verify: the document or the proof options were changed, or the key is
+    /// not the signer's.
+    #[error("Data Integrity proof does not verify")]
+    DiBadSignature,
+    /// The `proofPurpose` is not the one the verifier expects.
+    #[error("proofPurpose {found} where {expected} is expected")]
+    DiWrongPurpose {
+        /// The purpose the verifier expects.
+        expected: String,
+        /// The purpose the proof states.
+        found: String,
+    },
+    /// The verification method is not in the controller document's relationship for the
+    /// proof's purpose (e.g. a key outside `assertionMethod` signed a credential).
+    #[error("verification method not authorized: {0}")]
+    DiKeyNotAuthorized(String),
+    /// The verification method could not be found or its key could not be used.
+    #[error("verification method not found: {0}")]
+    DiUnknownMethod(String),
+    /// The key of the verification method does not fit the cryptosuite.
+    #[error("key does not fit the cryptosuite: {0}")]
+    DiKeyMismatch(String),
+    /// The proof is past its `expires`.
+    #[error("proof expired at {0}")]
+    DiProofExpired(String),
+    /// The proof's `created` lies in the future.
+    #[error("proof created in the future: {0}")]
+    DiProofInFuture(String),
+    /// The proof's `challenge` is missing or not the verifier's.
+    #[error("proof challenge is not the expected one")]
+    DiChallengeMismatch,
+    /// The proof's `domain` is missing or not the verifier's.
+    #[error("proof domain is not the expected one")]
+    DiDomainMismatch,
+    /// A `previousProof` that names no proof of the set.
+    #[error("previousProof {0} names no proof in the set")]
+    DiPreviousProof(String),
+    /// The proof's `@context` is not a prefix of the document's `@context`.
+    #[error("proof @context does not match the document")]
+    DiContextMismatch,
+    /// The document cannot be canonicalized (e.g. a number JSON cannot carry).
+    #[error("canonicalization failed: {0}")]
+    DiCanonicalization(String),
 }
 
 impl Error {
@@ -519,6 +754,65 @@ impl Error {
             Error::VcJwtHolderMismatch(_) => "vcjwt.holder_mismatch",
             Error::VcJwtUnknownKid(_) => "vcjwt.unknown_kid",
             Error::VcJwtNoExpectation => "vcjwt.no_expected_aud_nonce",
+            // --- did:web, W3C Bitstring Status List, VC-JOSE-COSE (vcjose) ---
+            Error::DidWebMalformed(_) => "didweb.malformed",
+            Error::DidWebIdMismatch { .. } => "didweb.id_mismatch",
+            Error::DidWebHttpStatus { .. } => "didweb.http_status",
+            Error::DidWebNotCached(_) => "didweb.not_cached",
+            Error::DidWebStale { .. } => "didweb.stale",
+            Error::BitstringMalformed(_) => "bitstring.malformed",
+            Error::BitstringBadStatusSize(_) => "bitstring.bad_status_size",
+            Error::BitstringListTooShort { .. } => "bitstring.list_too_short",
+            Error::BitstringListTooLarge { .. } => "bitstring.too_large",
+            Error::BitstringIndexOutOfRange { .. } => "bitstring.index_out_of_range",
+            Error::BitstringBadValue { .. } => "bitstring.bad_value",
+            Error::BitstringPurposeMismatch { .. } => "bitstring.purpose_mismatch",
+            Error::BitstringWrongCredential(_) => "bitstring.wrong_credential",
+            Error::BitstringListExpired(_) => "bitstring.list_expired",
+            Error::BitstringListStale { .. } => "bitstring.list_stale",
+            Error::BitstringRevoked { .. } => "bitstring.revoked",
+            Error::BitstringSuspended { .. } => "bitstring.suspended",
+            Error::BitstringUnavailable(_) => "bitstring.unavailable",
+            Error::BitstringListFull { .. } => "bitstring.list_full",
+            Error::VcJoseMalformed(_) => "vcjose.malformed",
+            Error::VcJoseWrongTyp(_) => "vcjose.wrong_typ",
+            Error::VcJoseWrongCty(_) => "vcjose.wrong_cty",
+            Error::VcJoseAlgorithm(_) => "vcjose.algorithm",
+            Error::VcJoseIssuerMismatch(_) => "vcjose.issuer_mismatch",
+            Error::VcJoseUnknownKid(_) => "vcjose.unknown_kid",
+            // vcdm and di
+            Error::VcdmMalformed(_) => "vcdm.malformed",
+            Error::VcdmContext(_) => "vcdm.bad_context",
+            Error::VcdmType(_) => "vcdm.bad_type",
+            Error::VcdmId(_) => "vcdm.bad_id",
+            Error::VcdmIssuer(_) => "vcdm.bad_issuer",
+            Error::VcdmSubject(_) => "vcdm.bad_subject",
+            Error::VcdmDate(_) => "vcdm.bad_date",
+            Error::VcdmValidityOrder => "vcdm.valid_until_before_valid_from",
+            Error::VcdmNotYetValid(_) => "vcdm.not_yet_valid",
+            Error::VcdmExpired(_) => "vcdm.expired",
+            Error::VcdmStatus(_) => "vcdm.bad_status",
+            Error::VcdmSchema(_) => "vcdm.bad_schema",
+            Error::VcdmHolder(_) => "vcdm.bad_holder",
+            Error::VcdmEnveloped(_) => "vcdm.bad_enveloped",
+            Error::VcdmProperty(_) => "vcdm.bad_property",
+            Error::VcdmTooDeep(_) => "vcdm.too_deep",
+            Error::DiNoProof => "di.no_proof",
+            Error::DiMalformedProof(_) => "di.malformed_proof",
+            Error::DiUnknownCryptosuite(_) => "di.unknown_cryptosuite",
+            Error::DiBadProofValue(_) => "di.bad_proof_value",
+            Error::DiBadSignature => "di.bad_signature",
+            Error::DiWrongPurpose { .. } => "di.wrong_proof_purpose",
+            Error::DiKeyNotAuthorized(_) => "di.key_not_authorized",
+            Error::DiUnknownMethod(_) => "di.unknown_verification_method",
+            Error::DiKeyMismatch(_) => "di.key_mismatch",
+            Error::DiProofExpired(_) => "di.proof_expired",
+            Error::DiProofInFuture(_) => "di.proof_in_future",
+            Error::DiChallengeMismatch => "di.challenge_mismatch",
+            Error::DiDomainMismatch => "di.domain_mismatch",
+            Error::DiPreviousProof(_) => "di.previous_proof",
+            Error::DiContextMismatch => "di.context_mismatch",
+            Error::DiCanonicalization(_) => "di.canonicalization",
         }
     }
 
@@ -667,6 +961,74 @@ mod tests {
             Error::VcJwtHolderMismatch(String::new()),
             Error::VcJwtUnknownKid(String::new()),
             Error::VcJwtNoExpectation,
+            // vcjose
+            Error::DidWebMalformed(String::new()),
+            Error::DidWebIdMismatch {
+                expected: String::new(),
+                found: String::new(),
+            },
+            Error::DidWebHttpStatus { status: 0 },
+            Error::DidWebNotCached(String::new()),
+            Error::DidWebStale { age: 0, ttl: 0 },
+            Error::BitstringMalformed(String::new()),
+            Error::BitstringBadStatusSize(0),
+            Error::BitstringListTooShort { entries: 0, min: 0 },
+            Error::BitstringListTooLarge { max_entries: 0 },
+            Error::BitstringIndexOutOfRange { index: 0, len: 0 },
+            Error::BitstringBadValue { value: 0, size: 0 },
+            Error::BitstringPurposeMismatch {
+                entry: String::new(),
+                list: String::new(),
+            },
+            Error::BitstringWrongCredential(String::new()),
+            Error::BitstringListExpired(String::new()),
+            Error::BitstringListStale { age: 0, ttl: 0 },
+            Error::BitstringRevoked { index: 0 },
+            Error::BitstringSuspended { index: 0 },
+            Error::BitstringUnavailable(String::new()),
+            Error::BitstringListFull { len: 0 },
+            Error::VcJoseMalformed(String::new()),
+            Error::VcJoseWrongTyp(String::new()),
+            Error::VcJoseWrongCty(String::new()),
+            Error::VcJoseAlgorithm(String::new()),
+            Error::VcJoseIssuerMismatch(String::new()),
+            Error::VcJoseUnknownKid(String::new()),
+            // vcdm and di
+            Error::VcdmMalformed(String::new()),
+            Error::VcdmContext(String::new()),
+            Error::VcdmType(String::new()),
+            Error::VcdmId(String::new()),
+            Error::VcdmIssuer(String::new()),
+            Error::VcdmSubject(String::new()),
+            Error::VcdmDate(String::new()),
+            Error::VcdmValidityOrder,
+            Error::VcdmNotYetValid(String::new()),
+            Error::VcdmExpired(String::new()),
+            Error::VcdmStatus(String::new()),
+            Error::VcdmSchema(String::new()),
+            Error::VcdmHolder(String::new()),
+            Error::VcdmEnveloped(String::new()),
+            Error::VcdmProperty(String::new()),
+            Error::VcdmTooDeep(0),
+            Error::DiNoProof,
+            Error::DiMalformedProof(String::new()),
+            Error::DiUnknownCryptosuite(String::new()),
+            Error::DiBadProofValue(String::new()),
+            Error::DiBadSignature,
+            Error::DiWrongPurpose {
+                expected: String::new(),
+                found: String::new(),
+            },
+            Error::DiKeyNotAuthorized(String::new()),
+            Error::DiUnknownMethod(String::new()),
+            Error::DiKeyMismatch(String::new()),
+            Error::DiProofExpired(String::new()),
+            Error::DiProofInFuture(String::new()),
+            Error::DiChallengeMismatch,
+            Error::DiDomainMismatch,
+            Error::DiPreviousProof(String::new()),
+            Error::DiContextMismatch,
+            Error::DiCanonicalization(String::new()),
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));

@@ -15,11 +15,13 @@
 //! # Ok::<(), inkan_core::Error>(())
 //! ```
 
+pub mod bitstring;
 pub mod claim169;
 pub mod claims;
 pub mod clock;
 pub mod cose;
 pub mod crypto;
+pub mod di;
 pub mod did;
 pub mod encoding;
 pub mod error;
@@ -30,6 +32,8 @@ pub mod qr;
 pub mod sdjwt;
 pub mod status;
 pub mod trust;
+pub mod vcdm;
+pub mod vcjose;
 pub mod vcjwt;
 pub mod x509;
 

@@ -180,7 +180,7 @@ impl IssuerStatusList {
 }
 
 /// A uniform value in `0..n` (n > 0), by rejection so no index is favoured.
-fn uniform(rng: &mut dyn RngCore, n: u64) -> u64 {
+pub(crate) fn uniform(rng: &mut dyn RngCore, n: u64) -> u64 {
     let zone = u64::MAX - (u64::MAX % n);
     loop {
         let x = rng.next_u64();

@@ -143,6 +143,16 @@ impl<'a> Context<'a> {
         self.verifier.status_cache()
     }
 
+    /// The W3C status list credential cache (read by `verify`, refreshed by `refresh`).
+    pub(crate) fn bitstring_cache(&self) -> &crate::BitstringCache {
+        self.verifier.bitstring_cache()
+    }
+
+    /// The verifier itself (to verify a fetched status list credential).
+    pub(crate) fn verifier(&self) -> &Verifier {
+        self.verifier
+    }
+
     /// The caller's request (expected audience, nonce, transcript, decryption keys).
     pub fn request(&self) -> &VerifyRequest {
         self.request
@@ -195,7 +205,8 @@ impl FormatRegistry {
             .register(Arc::new(Claim169))
             .register(Arc::new(PixelPass))
             .register(Arc::new(crate::formats::sd_jwt::SdJwtFormat::default()))
-            .register(Arc::new(crate::formats::jwt_vc::JwtVc));
+            .register(Arc::new(crate::formats::jwt_vc::JwtVc))
+            .register(Arc::new(crate::formats::vc_jose::VcJose));
         registry
     }
 

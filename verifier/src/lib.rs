@@ -26,6 +26,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod bitstring;
+mod did_web;
 mod error;
 mod format;
 pub mod formats;
@@ -38,6 +40,10 @@ mod status;
 mod trust_json;
 mod verifier;
 
+pub use bitstring::{
+    BITSTRING_ACCEPT, BitstringCache, CachedListCredential, DEFAULT_BITSTRING_TTL, check_bitstring_status,
+};
+pub use did_web::{DEFAULT_DID_WEB_ENTRIES, DEFAULT_DID_WEB_TTL, WebDidResolver};
 pub use error::{Error, Result};
 pub use format::{Confidence, Context, Format, FormatRegistry};
 pub use policy::{DEFAULT_MAX_INPUT, Policy};

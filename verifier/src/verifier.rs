@@ -45,6 +45,7 @@ pub struct Verifier {
     did_resolver: Arc<dyn DidResolver>,
     formats: FormatRegistry,
     status_cache: Arc<StatusListCache>,
+    bitstring_cache: Arc<crate::BitstringCache>,
 }
 
 impl Verifier {
@@ -59,6 +60,7 @@ impl Verifier {
             did_resolver: Arc::new(KeyDidResolver),
             formats: FormatRegistry::builtin(),
             status_cache: Arc::new(StatusListCache::default()),
+            bitstring_cache: Arc::new(crate::BitstringCache::default()),
         })
     }
 
@@ -117,6 +119,13 @@ impl Verifier {
     /// [`verify_online`](Self::verify_online) refreshes.
     pub fn status_cache(&self) -> &StatusListCache {
         &self.status_cache
+    }
+
+    /// The cache of verified W3C status list credentials (Bitstring Status List,
+    /// StatusList2021) that [`verify`](Self::verify) reads and
+    /// [`verify_online`](Self::verify_online) refreshes.
+    pub fn bitstring_cache(&self) -> &crate::BitstringCache {
+        &self.bitstring_cache
     }
 
     pub(crate) fn trust(&self) -> &dyn TrustStore {
@@ -184,6 +193,12 @@ impl VerifierBuilder {
     /// between verifiers, or keep one across restarts, by passing it here.
     pub fn status_cache(mut self, cache: Arc<StatusListCache>) -> Self {
         self.0.status_cache = cache;
+        self
+    }
+
+    /// Shares a W3C status list credential cache (e.g. between verifiers, or pre-loaded).
+    pub fn bitstring_cache(mut self, cache: Arc<crate::BitstringCache>) -> Self {
+        self.0.bitstring_cache = cache;
         self
     }
 

@@ -16,6 +16,7 @@ mod document;
 mod methods;
 mod resolver;
 mod syntax;
+mod web;
 
 pub use document::{
     DidDocument, KeyMaterial, MAX_DOCUMENT_JSON, MAX_METHODS, MethodRef, Relationship, VerificationMethod,
@@ -23,3 +24,4 @@ pub use document::{
 pub use methods::{did_jwk, did_key};
 pub use resolver::{DidResolver, KeyDidResolver, resolve_key};
 pub use syntax::{Did, DidUrl, MAX_DID_LEN};
+pub use web::WebDid;

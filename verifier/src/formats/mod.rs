@@ -7,6 +7,7 @@ pub mod jwt_vc;
 pub mod pixelpass;
 pub mod qr_image;
 pub mod sd_jwt;
+pub mod vc_jose;
 
 use flate2::{Decompress, FlushDecompress};
 use inkan_core::encoding::base45_decode;
