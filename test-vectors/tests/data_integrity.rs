@@ -8,14 +8,11 @@
 //!   byte for byte, Ed25519 signatures byte for byte, ECDSA signatures verified.
 
 use inkan_core::clock::FixedClock;
-use inkan_core::crypto::{Jwk, KeyType, PublicKeyData, Secret, SoftwareKey};
 use inkan_core::di::{self, Cryptosuite, DidMethods, Env, HashAlg, ProofOptions, VerifyOptions};
 use inkan_core::did::{KeyDidResolver, Relationship};
-use inkan_core::encoding::{
-    b64url_encode, jcs_canonicalize, multibase_decode, multikey_decode, varint_decode,
-};
+use inkan_core::encoding::{jcs_canonicalize, multibase_decode};
 use inkan_core::vcdm::{Credential, Presentation, fill_issuer};
-use inkan_test_vectors::{json, vectors_dir};
+use inkan_test_vectors::{json, multikey_pair as key_pair, vectors_dir};
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------------
@@ -164,30 +161,6 @@ fn vcdm2_suite_has_no_other_inputs() {
 
 // ---------------------------------------------------------------------------------------------
 // Data Integrity JCS suites
-
-/// A signing key from a W3C key-pair file (Multikey public key, multicodec-prefixed secret).
-pub fn key_pair(rel: &str) -> SoftwareKey {
-    let pair = json(rel);
-    let public = multikey_decode(pair["publicKeyMultibase"].as_str().unwrap()).unwrap();
-    let secret_mb = pair
-        .get("privateKeyMultibase")
-        .or_else(|| pair.get("secretKeyMultibase"))
-        .and_then(Value::as_str)
-        .unwrap();
-    let (_, bytes) = multibase_decode(secret_mb).unwrap();
-    let (codec, secret) = varint_decode(&bytes).unwrap();
-    // ed25519-priv 0x1300, p256-priv 0x1306, p384-priv 0x1307 (multiformats table.csv).
-    let expected = match public.key_type() {
-        KeyType::Ed25519 => 0x1300,
-        KeyType::P256 => 0x1306,
-        KeyType::P384 => 0x1307,
-        KeyType::Rsa => unreachable!(),
-    };
-    assert_eq!(codec, expected);
-    let mut jwk: Jwk = PublicKeyData::to_jwk(&public);
-    jwk.d = Some(Secret::new(b64url_encode(secret)));
-    SoftwareKey::from_jwk(&jwk).unwrap()
-}
 
 fn text(rel: &str) -> String {
     std::fs::read_to_string(vectors_dir().join(rel)).unwrap()
