@@ -13,6 +13,7 @@ mod qr;
 mod sd_jwt;
 mod status_list;
 mod vc_jose;
+mod vc;
 mod verify;
 
 use std::process::ExitCode;
@@ -68,6 +69,9 @@ enum Command {
 enum VcJoseCommand {
     /// Issue from a claims JSON, signed with --key; prints {"credential": ...} (or credential_hex).
     Issue(vc_jose::IssueArgs),
+    /// W3C credentials with Data Integrity proofs (ldp_vc): issue with a cryptosuite, present.
+    #[command(subcommand)]
+    Vc(vc::VcCommand),
 }
 
 fn main() -> ExitCode {
@@ -82,6 +86,7 @@ fn main() -> ExitCode {
         Command::JwtVc(command) => jwt_vc::run(command),
         Command::VcJose(VcJoseCommand::Issue(args)) => vc_jose::run(args),
         Command::Bitstring(command) => bitstring::run(command),
+        Command::Vc(command) => vc::run(command),
     };
     match result {
         Ok(output) => output.emit(cli.pretty),

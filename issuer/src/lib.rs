@@ -5,6 +5,7 @@
 //! HSM or a platform keystore issues exactly as a software key does; the clock is injected.
 
 pub mod bitstring;
+pub mod data_integrity;
 pub mod jwt_vc;
 pub mod sd_jwt_vc;
 pub mod status_list;

@@ -207,6 +207,7 @@ impl FormatRegistry {
             .register(Arc::new(crate::formats::sd_jwt::SdJwtFormat::default()))
             .register(Arc::new(crate::formats::jwt_vc::JwtVc))
             .register(Arc::new(crate::formats::vc_jose::VcJose));
+            .register(Arc::new(crate::formats::ldp_vc::LdpVc));
         registry
     }
 

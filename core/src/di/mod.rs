@@ -197,6 +197,9 @@ pub fn add_proof_in(
             "proof configuration is not an object".into(),
         ));
     };
+    if !suite.proof_carries_context() {
+        proof.remove("@context");
+    }
     proof.insert("proofValue".into(), proof::encode_proof_value(&signature).into());
     let mut secured = doc.clone();
     let proof = Value::Object(proof);
@@ -254,15 +257,28 @@ fn verify_one(
     check_request(&proof, options)?;
     let key = methods.key_for(proof.verification_method(), proof.purpose())?;
     let alg = proof.cryptosuite().algorithm(key.key_type())?;
-    let config = proof.options();
+    if let Some(len) = key.key_type().signature_len() {
+        if proof.proof_value().len() != len {
+            return Err(Error::DiBadProofValue(format!(
+                "{} bytes where a {} signature has {len}",
+                proof.proof_value().len(),
+                key.key_type()
+            )));
+        }
+    }
+    let mut config = proof.options();
     let previous: Vec<&Value> = proof
         .previous_proofs()
         .iter()
         .map(|id| find_proof(all, id))
         .collect::<Result<_>>()?;
     let mut unsecured = unsecured(doc, &previous);
-    if let Some(ctx) = config.get("@context") {
-        restore_context(&mut unsecured, ctx)?;
+    match (config.get("@context"), doc.get("@context")) {
+        (Some(ctx), _) => restore_context(&mut unsecured, ctx)?,
+        (None, Some(ctx)) if !proof.cryptosuite().proof_carries_context() => {
+            config.insert("@context".into(), ctx.clone());
+        }
+        (None, _) => {}
     }
     let data =
         proof
@@ -369,3 +385,6 @@ fn unsecured(doc: &Map<String, Value>, previous: &[&Value]) -> Value {
 pub fn now(clock: &dyn Clock) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(clock.now_unix()).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
+
+#[cfg(test)]
+mod tests;

@@ -83,6 +83,7 @@ fn builtin_registry_order() {
             "sd-jwt",
             "jwt_vc_json",
             "vc_jose_cose"
+            "ldp_vc"
         ]
     );
 }
