@@ -409,6 +409,114 @@ pub enum Error {
     /// A VP-JWT was to be verified without the `aud` and `nonce` the verifier expects.
     #[error("a VP-JWT needs the verifier's expected aud and nonce to be checked")]
     VcJwtNoExpectation,
+    // --- vcdm (W3C VC Data Model 1.1 / 2.0) and di (Data Integrity) ---
+    /// A credential or presentation that is not shaped as the VC Data Model requires.
+    #[error("malformed verifiable credential: {0}")]
+    VcdmMalformed(String),
+    /// `@context` is missing its base context, holds a non-URL or a non-object, or redefines a
+    /// protected term.
+    #[error("invalid @context: {0}")]
+    VcdmContext(String),
+    /// `type` is missing, lacks `VerifiableCredential`/`VerifiablePresentation`, or names a type
+    /// that maps to no URL.
+    #[error("invalid type: {0}")]
+    VcdmType(String),
+    /// An `id` (of the credential, subject, status, schema, holder, ...) that is not one URL.
+    #[error("invalid id: {0}")]
+    VcdmId(String),
+    /// `issuer` is missing, null, or not a URL (or an object whose `id` is a URL).
+    #[error("invalid issuer: {0}")]
+    VcdmIssuer(String),
+    /// `credentialSubject` is missing, empty, or has a multi-valued `id`.
+    #[error("invalid credentialSubject: {0}")]
+    VcdmSubject(String),
+    /// A date (`validFrom`, `validUntil`, `issuanceDate`, `expirationDate`) that is not an XML
+    /// Schema dateTimeStamp.
+    #[error("invalid date: {0}")]
+    VcdmDate(String),
+    /// `validUntil` lies before `validFrom` (or `expirationDate` before `issuanceDate`).
+    #[error("validUntil is before validFrom")]
+    VcdmValidityOrder,
+    /// The credential is not valid yet (before `validFrom` / `issuanceDate`).
+    #[error("credential not valid before {0}")]
+    VcdmNotYetValid(String),
+    /// The credential has expired (past `validUntil` / `expirationDate`).
+    #[error("credential expired at {0}")]
+    VcdmExpired(String),
+    /// A `credentialStatus` entry without a `type`, or with a bad `type` or `id`.
+    #[error("invalid credentialStatus: {0}")]
+    VcdmStatus(String),
+    /// A `credentialSchema` entry without a URL `id` or a `type`.
+    #[error("invalid credentialSchema: {0}")]
+    VcdmSchema(String),
+    /// A presentation's `holder` that is not a URL (or an object with a URL `id`).
+    #[error("invalid holder: {0}")]
+    VcdmHolder(String),
+    /// An `EnvelopedVerifiableCredential` without its type or a `data:` URL `id`.
+    #[error("invalid enveloped credential: {0}")]
+    VcdmEnveloped(String),
+    /// Another property that breaks its rule (`evidence`/`termsOfUse`/`refreshService` without
+    /// `type`, a language value object with extra members, a proof without `type`, ...).
+    #[error("invalid property: {0}")]
+    VcdmProperty(String),
+    /// JSON nested deeper than the cap.
+    #[error("JSON nested deeper than {0} levels")]
+    VcdmTooDeep(usize),
+    /// A document with no `proof` where one was expected.
+    #[error("the document has no proof")]
+    DiNoProof,
+    /// A proof object that is not shaped as Data Integrity requires.
+    #[error("malformed Data Integrity proof: {0}")]
+    DiMalformedProof(String),
+    /// A `cryptosuite` (or proof `type`) inkan does not implement.
+    #[error("unknown cryptosuite: {0}")]
+    DiUnknownCryptosuite(String),
+    /// A `proofValue` that is not multibase base58btc or has the wrong length.
+    #[error("malformed proofValue: {0}")]
+    DiBadProofValue(String),
+    /// The proof does not verify: the document or the proof options were changed, or the key is
+    /// not the signer's.
+    #[error("Data Integrity proof does not verify")]
+    DiBadSignature,
+    /// The `proofPurpose` is not the one the verifier expects.
+    #[error("proofPurpose {found} where {expected} is expected")]
+    DiWrongPurpose {
+        /// The purpose the verifier expects.
+        expected: String,
+        /// The purpose the proof states.
+        found: String,
+    },
+    /// The verification method is not in the controller document's relationship for the
+    /// proof's purpose (e.g. a key outside `assertionMethod` signed a credential).
+    #[error("verification method not authorized: {0}")]
+    DiKeyNotAuthorized(String),
+    /// The verification method could not be found or its key could not be used.
+    #[error("verification method not found: {0}")]
+    DiUnknownMethod(String),
+    /// The key of the verification method does not fit the cryptosuite.
+    #[error("key does not fit the cryptosuite: {0}")]
+    DiKeyMismatch(String),
+    /// The proof is past its `expires`.
+    #[error("proof expired at {0}")]
+    DiProofExpired(String),
+    /// The proof's `created` lies in the future.
+    #[error("proof created in the future: {0}")]
+    DiProofInFuture(String),
+    /// The proof's `challenge` is missing or not the verifier's.
+    #[error("proof challenge is not the expected one")]
+    DiChallengeMismatch,
+    /// The proof's `domain` is missing or not the verifier's.
+    #[error("proof domain is not the expected one")]
+    DiDomainMismatch,
+    /// A `previousProof` that names no proof of the set.
+    #[error("previousProof {0} names no proof in the set")]
+    DiPreviousProof(String),
+    /// The proof's `@context` is not a prefix of the document's `@context`.
+    #[error("proof @context does not match the document")]
+    DiContextMismatch,
+    /// The document cannot be canonicalized (e.g. a number JSON cannot carry).
+    #[error("canonicalization failed: {0}")]
+    DiCanonicalization(String),
     // --- jsonld (JSON-LD expansion and RDFC-1.0, feature `jsonld`) ---
     /// A JSON-LD document is over one of the caps (`what` names it: bytes, depth, values, quads).
     #[error("JSON-LD document too large: more than {limit} {what}")]
@@ -541,6 +649,39 @@ impl Error {
             Error::VcJwtHolderMismatch(_) => "vcjwt.holder_mismatch",
             Error::VcJwtUnknownKid(_) => "vcjwt.unknown_kid",
             Error::VcJwtNoExpectation => "vcjwt.no_expected_aud_nonce",
+            // vcdm and di
+            Error::VcdmMalformed(_) => "vcdm.malformed",
+            Error::VcdmContext(_) => "vcdm.bad_context",
+            Error::VcdmType(_) => "vcdm.bad_type",
+            Error::VcdmId(_) => "vcdm.bad_id",
+            Error::VcdmIssuer(_) => "vcdm.bad_issuer",
+            Error::VcdmSubject(_) => "vcdm.bad_subject",
+            Error::VcdmDate(_) => "vcdm.bad_date",
+            Error::VcdmValidityOrder => "vcdm.valid_until_before_valid_from",
+            Error::VcdmNotYetValid(_) => "vcdm.not_yet_valid",
+            Error::VcdmExpired(_) => "vcdm.expired",
+            Error::VcdmStatus(_) => "vcdm.bad_status",
+            Error::VcdmSchema(_) => "vcdm.bad_schema",
+            Error::VcdmHolder(_) => "vcdm.bad_holder",
+            Error::VcdmEnveloped(_) => "vcdm.bad_enveloped",
+            Error::VcdmProperty(_) => "vcdm.bad_property",
+            Error::VcdmTooDeep(_) => "vcdm.too_deep",
+            Error::DiNoProof => "di.no_proof",
+            Error::DiMalformedProof(_) => "di.malformed_proof",
+            Error::DiUnknownCryptosuite(_) => "di.unknown_cryptosuite",
+            Error::DiBadProofValue(_) => "di.bad_proof_value",
+            Error::DiBadSignature => "di.bad_signature",
+            Error::DiWrongPurpose { .. } => "di.wrong_proof_purpose",
+            Error::DiKeyNotAuthorized(_) => "di.key_not_authorized",
+            Error::DiUnknownMethod(_) => "di.unknown_verification_method",
+            Error::DiKeyMismatch(_) => "di.key_mismatch",
+            Error::DiProofExpired(_) => "di.proof_expired",
+            Error::DiProofInFuture(_) => "di.proof_in_future",
+            Error::DiChallengeMismatch => "di.challenge_mismatch",
+            Error::DiDomainMismatch => "di.domain_mismatch",
+            Error::DiPreviousProof(_) => "di.previous_proof",
+            Error::DiContextMismatch => "di.context_mismatch",
+            Error::DiCanonicalization(_) => "di.canonicalization",
             // jsonld
             Error::JsonLdTooLarge { .. } => "jsonld.too_large",
             Error::JsonLdUnknownContext(_) => "jsonld.unknown_context",
@@ -695,6 +836,42 @@ mod tests {
             Error::VcJwtHolderMismatch(String::new()),
             Error::VcJwtUnknownKid(String::new()),
             Error::VcJwtNoExpectation,
+            // vcdm and di
+            Error::VcdmMalformed(String::new()),
+            Error::VcdmContext(String::new()),
+            Error::VcdmType(String::new()),
+            Error::VcdmId(String::new()),
+            Error::VcdmIssuer(String::new()),
+            Error::VcdmSubject(String::new()),
+            Error::VcdmDate(String::new()),
+            Error::VcdmValidityOrder,
+            Error::VcdmNotYetValid(String::new()),
+            Error::VcdmExpired(String::new()),
+            Error::VcdmStatus(String::new()),
+            Error::VcdmSchema(String::new()),
+            Error::VcdmHolder(String::new()),
+            Error::VcdmEnveloped(String::new()),
+            Error::VcdmProperty(String::new()),
+            Error::VcdmTooDeep(0),
+            Error::DiNoProof,
+            Error::DiMalformedProof(String::new()),
+            Error::DiUnknownCryptosuite(String::new()),
+            Error::DiBadProofValue(String::new()),
+            Error::DiBadSignature,
+            Error::DiWrongPurpose {
+                expected: String::new(),
+                found: String::new(),
+            },
+            Error::DiKeyNotAuthorized(String::new()),
+            Error::DiUnknownMethod(String::new()),
+            Error::DiKeyMismatch(String::new()),
+            Error::DiProofExpired(String::new()),
+            Error::DiProofInFuture(String::new()),
+            Error::DiChallengeMismatch,
+            Error::DiDomainMismatch,
+            Error::DiPreviousProof(String::new()),
+            Error::DiContextMismatch,
+            Error::DiCanonicalization(String::new()),
             // jsonld
             Error::JsonLdTooLarge {
                 what: "bytes",

@@ -20,6 +20,7 @@ pub mod claims;
 pub mod clock;
 pub mod cose;
 pub mod crypto;
+pub mod di;
 pub mod did;
 pub mod encoding;
 pub mod error;
@@ -32,6 +33,7 @@ pub mod qr;
 pub mod sdjwt;
 pub mod status;
 pub mod trust;
+pub mod vcdm;
 pub mod vcjwt;
 pub mod x509;
 

@@ -1,11 +1,13 @@
 //! Byte encodings used by the credential formats: base64url (here), and in submodules Base45
-//! (RFC 9285), zlib with an inflate cap, and multibase/multicodec.
+//! (RFC 9285), zlib with an inflate cap, multibase/multicodec, and RFC 8785 canonical JSON (JCS).
 
 mod base45;
+mod jcs;
 mod multibase;
 mod zlib;
 
 pub use base45::{MAX_BASE45_LEN, base45_decode, base45_encode};
+pub use jcs::jcs_canonicalize;
 pub use multibase::{
     MAX_MULTIBASE_LEN, Multibase, multibase_decode, multibase_encode, multikey_decode, multikey_encode,
     varint_decode, varint_encode,
