@@ -7,7 +7,10 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use inkan_core::clock::FixedClock;
 use inkan_core::crypto::{Algorithm, PublicKey, Verifier as _};
+use inkan_core::di::{self, DidMethods, VerifyOptions};
+use inkan_core::did::{KeyDidResolver, Relationship};
 use inkan_core::encoding::{b64url_decode, multibase_decode, multikey_decode};
 use inkan_core::jsonld::{self, ContextLoader};
 use inkan_core::sdjwt::HashAlg;
