@@ -11,6 +11,7 @@ mod keygen;
 mod qr;
 mod sd_jwt;
 mod status_list;
+mod vc;
 mod verify;
 
 use std::process::ExitCode;
@@ -53,6 +54,9 @@ enum Command {
     /// VC-JWT / VP-JWT (jwt_vc_json): issue a credential from claims JSON, present credentials.
     #[command(subcommand)]
     JwtVc(jwt_vc::JwtVcCommand),
+    /// W3C credentials with Data Integrity proofs (ldp_vc): issue with a cryptosuite, present.
+    #[command(subcommand)]
+    Vc(vc::VcCommand),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         Command::StatusList(command) => status_list::run(command),
         Command::SdJwt(command) => sd_jwt::run(command),
         Command::JwtVc(command) => jwt_vc::run(command),
+        Command::Vc(command) => vc::run(command),
     };
     match result {
         Ok(output) => output.emit(cli.pretty),

@@ -4,6 +4,7 @@
 //! signature goes through inkan-core's [`Signer`](inkan_core::crypto::Signer), so a key in an
 //! HSM or a platform keystore issues exactly as a software key does; the clock is injected.
 
+pub mod data_integrity;
 pub mod jwt_vc;
 pub mod sd_jwt_vc;
 pub mod status_list;

@@ -166,3 +166,36 @@ pub fn run_node_oracle_in(dir: &str, script: &str, args: &[&str], stdin: &str) -
     }
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// A signing key from a W3C key-pair file (a Multikey `publicKeyMultibase` and a
+/// multicodec-prefixed `privateKeyMultibase`/`secretKeyMultibase`, as the Data Integrity
+/// cryptosuite vectors publish them), relative to [`vectors_dir`].
+///
+/// ```
+/// let key = inkan_test_vectors::multikey_pair("w3c-vc-di-eddsa/TestVectors/keyPair.json");
+/// assert_eq!(key.public_key().key_type(), inkan_core::crypto::KeyType::Ed25519);
+/// ```
+pub fn multikey_pair(rel: &str) -> inkan_core::crypto::SoftwareKey {
+    use inkan_core::crypto::{KeyType, Secret, SoftwareKey};
+    use inkan_core::encoding::{b64url_encode, multibase_decode, multikey_decode, varint_decode};
+    let pair = json(rel);
+    let public = multikey_decode(pair["publicKeyMultibase"].as_str().unwrap()).unwrap();
+    let secret_mb = pair
+        .get("privateKeyMultibase")
+        .or_else(|| pair.get("secretKeyMultibase"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap();
+    let (_, bytes) = multibase_decode(secret_mb).unwrap();
+    let (codec, secret) = varint_decode(&bytes).unwrap();
+    // ed25519-priv 0x1300, p256-priv 0x1306, p384-priv 0x1307 (multiformats table.csv).
+    let expected = match public.key_type() {
+        KeyType::Ed25519 => 0x1300,
+        KeyType::P256 => 0x1306,
+        KeyType::P384 => 0x1307,
+        KeyType::Rsa => panic!("{rel}: no RSA key pairs in the W3C vectors"),
+    };
+    assert_eq!(codec, expected);
+    let mut jwk = public.to_jwk();
+    jwk.d = Some(Secret::new(b64url_encode(secret)));
+    SoftwareKey::from_jwk(&jwk).unwrap()
+}

@@ -266,6 +266,15 @@ fn verify_one(
     check_request(&proof, options)?;
     let key = methods.key_for(proof.verification_method(), proof.purpose())?;
     let alg = proof.cryptosuite().algorithm(key.key_type())?;
+    if let Some(len) = key.key_type().signature_len() {
+        if proof.proof_value().len() != len {
+            return Err(Error::DiBadProofValue(format!(
+                "{} bytes where a {} signature has {len}",
+                proof.proof_value().len(),
+                key.key_type()
+            )));
+        }
+    }
     let config = proof.options();
     let previous: Vec<&Value> = proof
         .previous_proofs()
@@ -382,3 +391,6 @@ fn unsecured(doc: &Map<String, Value>, previous: &[&Value]) -> Value {
 pub fn now(clock: &dyn Clock) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(clock.now_unix()).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
+
+#[cfg(test)]
+mod tests;
