@@ -236,6 +236,17 @@ fn an_ed25519signature2020_credential_issued_by_pyld_verifies_with_inkans_canoni
             .verify(Algorithm::EdDsa, &legacy_hash_data(&tampered), &signature)
             .is_err()
     );
+
+    // And through the Data Integrity framework, as the verifier runs it.
+    let proofs = di_verify(&signed).unwrap();
+    assert_eq!(proofs[0].proof().cryptosuite().name(), "Ed25519Signature2020");
+    assert_eq!(di_verify(&tampered).unwrap_err().code(), "di.bad_signature");
+}
+
+fn di_verify(doc: &Value) -> inkan_core::Result<Vec<di::VerifiedProof>> {
+    let clock = FixedClock::at_unix(1_735_689_600);
+    let opts = VerifyOptions::new(Relationship::AssertionMethod, &clock);
+    di::verify(doc, &opts, &DidMethods(&KeyDidResolver))
 }
 
 #[test]
@@ -249,4 +260,14 @@ fn an_ed25519signature2018_credential_issued_by_pyld_verifies_with_inkans_canoni
     public
         .verify(Algorithm::EdDsa, &input, &b64url_decode(signature).unwrap())
         .unwrap();
+
+    let proofs = di_verify(&signed).unwrap();
+    assert_eq!(proofs[0].proof().cryptosuite().name(), "Ed25519Signature2018");
+    let mut tampered = signed.clone();
+    tampered["issuanceDate"] = json!("2024-06-02T10:00:00.000Z");
+    assert_eq!(di_verify(&tampered).unwrap_err().code(), "di.bad_signature");
+    // A JWS header other than EdDSA with an unencoded payload is refused.
+    let mut bad_header = signed.clone();
+    bad_header["proof"]["jws"] = json!(format!("eyJhbGciOiJFZERTQSJ9..{signature}"));
+    assert_eq!(di_verify(&bad_header).unwrap_err().code(), "di.bad_proof_value");
 }
