@@ -160,3 +160,67 @@ fn legacy_suites_are_verified_not_issued() {
         "di.unknown_cryptosuite"
     );
 }
+
+/// The verifier's `ldp_vc` format runs the rdfc suites too: the W3C rdfc vectors (key trusted
+/// for the URL issuer) and credentials inkan-issuer issues with them.
+#[test]
+fn the_verifier_checks_rdfc_credentials() {
+    use std::sync::Arc;
+
+    use inkan_core::trust::StaticTrustStore;
+    use inkan_issuer::data_integrity::{DiIssueOptions, issue};
+    use inkan_issuer::jwt_vc::DidMethod;
+    use inkan_verifier::{Policy, Verifier, VerifyRequest};
+
+    let verifier = |trust: StaticTrustStore| {
+        Verifier::builder(Arc::new(trust), Policy::default(), Arc::new(clock())).build()
+    };
+    for (file, key) in [
+        (
+            format!("{EDDSA}/eddsa-rdfc-2022/signedDataInt.json"),
+            format!("{EDDSA}/keyPair.json"),
+        ),
+        (
+            format!("{ECDSA}/ecdsa-rdfc-2019-p256/signedECDSAP256.json"),
+            format!("{ECDSA}/p256KeyPair.json"),
+        ),
+        (
+            format!("{ECDSA}/ecdsa-rdfc-2019-p384/signedECDSAP384.json"),
+            format!("{ECDSA}/p384KeyPair.json"),
+        ),
+    ] {
+        let public = inkan_test_vectors::multikey_pair(&key).public_key().clone();
+        let trust = StaticTrustStore::builder()
+            .issuer_key("https://vc.example/issuers/5678", None, public)
+            .build();
+        let report = verifier(trust)
+            .verify(&VerifyRequest::text(json(&file).to_string()))
+            .unwrap();
+        assert_eq!(report.format(), "ldp_vc");
+        assert!(report.is_valid(), "{file}: {:#}", report.to_json());
+    }
+    for (suite, alg) in [
+        (Cryptosuite::EddsaRdfc2022, Algorithm::EdDsa),
+        (Cryptosuite::EcdsaRdfc2019, Algorithm::Es256),
+    ] {
+        let key = SoftwareKey::generate(alg).unwrap();
+        let (did, vm) = DidMethod::Key.identify(key.public_key());
+        let claims = json!({
+            "@context": ["https://www.w3.org/ns/credentials/examples/v2"],
+            "type": ["ExampleIdentityCredential"],
+            "credentialSubject": {"given_name": "Max", "family_name": "Mustermann"},
+        });
+        let options = DiIssueOptions::new(&did, &vm, suite).valid_for_secs(86_400);
+        let vc = issue(&claims, &options, &key, &FixedClock::at_unix(1_735_689_000)).unwrap();
+        let v = verifier(StaticTrustStore::builder().trusted_did(&did).build());
+        let report = v.verify(&VerifyRequest::text(vc.to_string())).unwrap();
+        assert!(report.is_valid(), "{}: {:#}", suite.name(), report.to_json());
+        let mut changed = vc.clone();
+        changed["credentialSubject"]["given_name"] = "Eve".into();
+        assert!(
+            !v.verify(&VerifyRequest::text(changed.to_string()))
+                .unwrap()
+                .is_valid()
+        );
+    }
+}
