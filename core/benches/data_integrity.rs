@@ -18,7 +18,12 @@ use serde_json::Value;
 /// A credential-sized VC: 20 subject claims (~1 KB).
 fn credential(issuer: &str) -> Value {
     let mut subject: serde_json::Map<String, Value> = (0..20)
-        .map(|i| (format!("claim_{i}"), format!("value number {i} of the credential").into()))
+        .map(|i| {
+            (
+                format!("claim_{i}"),
+                format!("value number {i} of the credential").into(),
+            )
+        })
         .collect();
     subject.insert("id".into(), "did:example:holder".into());
     serde_json::json!({
@@ -46,12 +51,16 @@ fn bench(c: &mut Criterion) {
 
         // The floor: the raw verify of exactly the bytes the proof signs.
         let mut config = signed["proof"].clone();
-        let sig = multibase_decode(config["proofValue"].as_str().unwrap()).unwrap().1;
+        let sig = multibase_decode(config["proofValue"].as_str().unwrap())
+            .unwrap()
+            .1;
         config.as_object_mut().unwrap().remove("proofValue");
         let mut unsecured = signed.clone();
         unsecured.as_object_mut().unwrap().remove("proof");
         let kind: KeyType = key.public_key().key_type();
-        let data = suite.hash_data(kind, &config, &unsecured, &Env::default()).unwrap();
+        let data = suite
+            .hash_data(kind, &config, &unsecured, &Env::default())
+            .unwrap();
         let public = key.public_key().clone();
         let mut raw = || public.verify(alg, std::hint::black_box(&data), &sig).unwrap();
 
@@ -68,7 +77,11 @@ fn bench(c: &mut Criterion) {
         group.bench_function("raw_verify", |b| b.iter(&mut raw));
         group.bench_function("verify_credential", |b| b.iter(verify));
         group.finish();
-        common::report_ratio(&format!("{} verify (20 claims) {alg}", suite.name()), &mut raw, verify);
+        common::report_ratio(
+            &format!("{} verify (20 claims) {alg}", suite.name()),
+            &mut raw,
+            verify,
+        );
     }
 }
 

@@ -77,6 +77,12 @@ impl Proof {
             Some(DATA_INTEGRITY_PROOF) => Cryptosuite::from_name(
                 str_member(members, "cryptosuite")?.ok_or_else(|| malformed("cryptosuite is missing"))?,
             )?,
+            Some(other) if members.contains_key("cryptosuite") => {
+                // Legacy proof types name their suite in `type`; one with a `cryptosuite` too is
+                // neither kind (and without the `jsonld` feature not a known type at all).
+                Cryptosuite::from_proof_type(other)?;
+                return Err(malformed(format!("{other} proofs have no cryptosuite")));
+            }
             Some(other) => Cryptosuite::from_proof_type(other)?,
             None => return Err(malformed("type is missing")),
         };
