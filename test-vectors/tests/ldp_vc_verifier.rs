@@ -194,7 +194,13 @@ fn presentations_check_challenge_domain_and_holder() {
     let options = PresentOptions::new(&holder.did, &holder.vm, Cryptosuite::EddsaJcs2022)
         .challenge("nonce-123")
         .domain("https://verifier.example");
-    let vp = present(&[vc.clone()], &options, &holder.key, &FixedClock::at_unix(NOW)).unwrap();
+    let vp = present(
+        std::slice::from_ref(&vc),
+        &options,
+        &holder.key,
+        &FixedClock::at_unix(NOW),
+    )
+    .unwrap();
     let v = verifier(StaticTrustStore::builder().trusted_did(&issuer.did).build(), NOW);
     let request = |nonce: Option<&str>, aud: Option<&str>| {
         let mut r = VerifyRequest::text(vp.to_string());

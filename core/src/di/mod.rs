@@ -203,6 +203,9 @@ pub fn add_proof_in(
             "proof configuration is not an object".into(),
         ));
     };
+    if !suite.proof_carries_context() {
+        proof.remove("@context");
+    }
     proof.insert("proofValue".into(), proof::encode_proof_value(&signature).into());
     #[cfg(feature = "jsonld")]
     if suite.canonicalization() == Canonicalization::Rdfc {
@@ -275,15 +278,19 @@ fn verify_one(
             )));
         }
     }
-    let config = proof.options();
+    let mut config = proof.options();
     let previous: Vec<&Value> = proof
         .previous_proofs()
         .iter()
         .map(|id| find_proof(all, id))
         .collect::<Result<_>>()?;
     let mut unsecured = unsecured(doc, &previous);
-    if let Some(ctx) = config.get("@context") {
-        restore_context(&mut unsecured, ctx)?;
+    match (config.get("@context"), doc.get("@context")) {
+        (Some(ctx), _) => restore_context(&mut unsecured, ctx)?,
+        (None, Some(ctx)) if !proof.cryptosuite().proof_carries_context() => {
+            config.insert("@context".into(), ctx.clone());
+        }
+        (None, _) => {}
     }
     let data =
         proof

@@ -122,6 +122,19 @@ impl Cryptosuite {
         }
     }
 
+    /// Whether the published proof keeps the `@context` its configuration was hashed with. The
+    /// JCS suites publish it (a verifier then checks the document's `@context` starts with it);
+    /// the RDFC suites hash the document's `@context` into the configuration but do not publish it.
+    ///
+    /// ```
+    /// assert!(inkan_core::di::Cryptosuite::EddsaJcs2022.proof_carries_context());
+    /// ```
+    pub fn proof_carries_context(self) -> bool {
+        match self {
+            Cryptosuite::EddsaJcs2022 | Cryptosuite::EcdsaJcs2019 => true,
+        }
+    }
+
     /// The signature algorithm for a key of type `key`; [`Error::DiKeyMismatch`] when the suite
     /// cannot use such a key.
     ///

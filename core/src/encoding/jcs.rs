@@ -19,7 +19,8 @@ const MAX_EXACT: u64 = 1 << 53;
 /// ```
 /// use inkan_core::encoding::jcs_canonicalize;
 /// let v = serde_json::json!({"b": [1.0, 1e21, 0.000001], "a": "\u{20ac}", "c": 9007199254740993u64});
-/// assert_eq!(jcs_canonicalize(&v)?, br#"{"a":"€","b":[1,1e+21,0.000001],"c":9007199254740992}"#);
+/// let canonical = jcs_canonicalize(&v)?;
+/// assert_eq!(std::str::from_utf8(&canonical).unwrap(), r#"{"a":"€","b":[1,1e+21,0.000001],"c":9007199254740992}"#);
 /// # Ok::<(), inkan_core::Error>(())
 /// ```
 pub fn jcs_canonicalize(value: &Value) -> Result<Vec<u8>> {
