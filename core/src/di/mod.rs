@@ -207,12 +207,6 @@ pub fn add_proof_in(
         proof.remove("@context");
     }
     proof.insert("proofValue".into(), proof::encode_proof_value(&signature).into());
-    #[cfg(feature = "jsonld")]
-    if suite.canonicalization() == Canonicalization::Rdfc {
-        // The RDFC suites take the document's context for the proof configuration; the proof
-        // as published carries none (as in the W3C vectors).
-        proof.remove("@context");
-    }
     let mut secured = doc.clone();
     let proof = Value::Object(proof);
     let all = match existing.as_slice() {

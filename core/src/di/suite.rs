@@ -132,6 +132,8 @@ impl Cryptosuite {
     pub fn proof_carries_context(self) -> bool {
         match self {
             Cryptosuite::EddsaJcs2022 | Cryptosuite::EcdsaJcs2019 => true,
+            #[cfg(feature = "jsonld")]
+            _ => false,
         }
     }
 
