@@ -644,6 +644,28 @@ pub enum Error {
     /// The document cannot be canonicalized (e.g. a number JSON cannot carry).
     #[error("canonicalization failed: {0}")]
     DiCanonicalization(String),
+    // --- jsonld (JSON-LD expansion and RDFC-1.0, feature `jsonld`) ---
+    /// A JSON-LD document is over one of the caps (`what` names it: bytes, depth, values, quads).
+    #[error("JSON-LD document too large: more than {limit} {what}")]
+    JsonLdTooLarge {
+        /// Which cap was hit.
+        what: &'static str,
+        /// The cap.
+        limit: usize,
+    },
+    /// A context URL is neither bundled nor pinned: verification never fetches one.
+    #[error("JSON-LD context not available offline: {0}")]
+    JsonLdUnknownContext(String),
+    /// A term of the document is not defined by its contexts (it would be dropped from the
+    /// signed data, so it is refused instead).
+    #[error("JSON-LD term not defined by the context: {0}")]
+    JsonLdUndefinedTerm(String),
+    /// The document or a context is not valid JSON-LD.
+    #[error("invalid JSON-LD: {0}")]
+    JsonLdInvalid(String),
+    /// RDFC-1.0 blank-node labelling needed more work than allowed (a poison graph).
+    #[error("RDF canonicalization work limit exceeded ({0} n-degree hashes)")]
+    JsonLdCanonicalizationLimit(usize),
 }
 
 impl Error {
@@ -813,6 +835,12 @@ impl Error {
             Error::DiPreviousProof(_) => "di.previous_proof",
             Error::DiContextMismatch => "di.context_mismatch",
             Error::DiCanonicalization(_) => "di.canonicalization",
+            // jsonld
+            Error::JsonLdTooLarge { .. } => "jsonld.too_large",
+            Error::JsonLdUnknownContext(_) => "jsonld.unknown_context",
+            Error::JsonLdUndefinedTerm(_) => "jsonld.undefined_term",
+            Error::JsonLdInvalid(_) => "jsonld.invalid",
+            Error::JsonLdCanonicalizationLimit(_) => "jsonld.canonicalization_limit",
         }
     }
 
@@ -1029,6 +1057,15 @@ mod tests {
             Error::DiPreviousProof(String::new()),
             Error::DiContextMismatch,
             Error::DiCanonicalization(String::new()),
+            // jsonld
+            Error::JsonLdTooLarge {
+                what: "bytes",
+                limit: 0,
+            },
+            Error::JsonLdUnknownContext(String::new()),
+            Error::JsonLdUndefinedTerm(String::new()),
+            Error::JsonLdInvalid(String::new()),
+            Error::JsonLdCanonicalizationLimit(0),
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));

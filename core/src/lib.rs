@@ -27,6 +27,8 @@ pub mod encoding;
 pub mod error;
 pub mod http;
 pub mod jose;
+#[cfg(feature = "jsonld")]
+pub mod jsonld;
 pub mod pixelpass;
 pub mod qr;
 pub mod sdjwt;

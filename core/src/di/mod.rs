@@ -169,6 +169,12 @@ pub fn add_proof_in(
         .as_object()
         .ok_or_else(|| Error::VcdmMalformed("the document must be a JSON object".into()))?;
     let suite = options.suite();
+    if suite.is_legacy() {
+        return Err(Error::DiUnknownCryptosuite(format!(
+            "{} is verified, not issued",
+            suite.name()
+        )));
+    }
     let key_type = signer.algorithm().key_type();
     let alg = suite.algorithm(key_type)?;
     if alg != signer.algorithm() {
@@ -284,6 +290,7 @@ fn verify_one(
         proof
             .cryptosuite()
             .hash_data(key.key_type(), &Value::Object(config), &unsecured, &options.env)?;
+    let data = proof.signing_input(data);
     key.verify(alg, &data, proof.proof_value()).map_err(|e| match e {
         Error::BadSignature => Error::DiBadSignature,
         other => other,

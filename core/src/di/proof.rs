@@ -61,6 +61,8 @@ pub struct Proof {
     domains: Vec<String>,
     previous: Vec<String>,
     proof_value: Vec<u8>,
+    /// The protected header (base64url) of an `Ed25519Signature2018` detached JWS.
+    jws_header: Option<String>,
 }
 
 impl Proof {
@@ -75,6 +77,12 @@ impl Proof {
             Some(DATA_INTEGRITY_PROOF) => Cryptosuite::from_name(
                 str_member(members, "cryptosuite")?.ok_or_else(|| malformed("cryptosuite is missing"))?,
             )?,
+            Some(other) if members.contains_key("cryptosuite") => {
+                // Legacy proof types name their suite in `type`; one with a `cryptosuite` too is
+                // neither kind (and without the `jsonld` feature not a known type at all).
+                Cryptosuite::from_proof_type(other)?;
+                return Err(malformed(format!("{other} proofs have no cryptosuite")));
+            }
             Some(other) => Cryptosuite::from_proof_type(other)?,
             None => return Err(malformed("type is missing")),
         };
@@ -84,10 +92,16 @@ impl Proof {
         let purpose = purpose_from_name(
             str_member(members, "proofPurpose")?.ok_or_else(|| malformed("proofPurpose is missing"))?,
         )?;
-        let proof_value = decode_proof_value(
-            str_member(members, "proofValue")?
-                .ok_or_else(|| Error::DiBadProofValue("proofValue is missing".into()))?,
-        )?;
+        let (proof_value, jws_header) =
+            match (str_member(members, "proofValue")?, str_member(members, "jws")?) {
+                (Some(value), _) => (decode_proof_value(value)?, None),
+                #[cfg(feature = "jsonld")]
+                (None, Some(jws)) if cryptosuite == Cryptosuite::Ed25519Signature2018 => {
+                    let (header, signature) = decode_detached_jws(jws)?;
+                    (signature, Some(header))
+                }
+                _ => return Err(Error::DiBadProofValue("proofValue is missing".into())),
+            };
         Ok(Proof {
             id: str_member(members, "id")?.map(str::to_owned),
             created: date_member(members, "created")?,
@@ -100,6 +114,7 @@ impl Proof {
             verification_method,
             purpose,
             proof_value,
+            jws_header,
         })
     }
 
@@ -112,12 +127,28 @@ impl Proof {
     pub fn options(&self) -> Map<String, Value> {
         let mut options = self.members.clone();
         options.remove("proofValue");
+        options.remove("jws");
         options
     }
 
     /// The cryptosuite.
     pub fn cryptosuite(&self) -> Cryptosuite {
         self.cryptosuite
+    }
+
+    /// What the signature covers, given the suite's hash data: the hash data itself, or for an
+    /// `Ed25519Signature2018` JWS (RFC 7797, unencoded payload) `header "." hash data`.
+    pub fn signing_input(&self, hash_data: Vec<u8>) -> Vec<u8> {
+        match &self.jws_header {
+            None => hash_data,
+            Some(header) => {
+                let mut input = Vec::with_capacity(header.len() + 1 + hash_data.len());
+                input.extend_from_slice(header.as_bytes());
+                input.push(b'.');
+                input.extend(hash_data);
+                input
+            }
+        }
     }
 
     /// The `verificationMethod` URL.
@@ -316,6 +347,30 @@ fn decode_proof_value(text: &str) -> Result<Vec<u8>> {
         Ok(_) => Err(Error::DiBadProofValue("not base58btc (z…) multibase".into())),
         Err(e) => Err(Error::DiBadProofValue(e.to_string())),
     }
+}
+
+/// Splits an `Ed25519Signature2018` detached JWS (`header..signature`) and checks its header:
+/// EdDSA with an unencoded payload (`b64: false`, named in `crit`), nothing else.
+#[cfg(feature = "jsonld")]
+fn decode_detached_jws(jws: &str) -> Result<(String, Vec<u8>)> {
+    use crate::encoding::b64url_decode;
+    let bad = |msg: &str| Error::DiBadProofValue(format!("jws: {msg}"));
+    if jws.len() > MAX_PROOF_VALUE {
+        return Err(bad("too long"));
+    }
+    let (header, signature) = jws.split_once("..").ok_or_else(|| bad("not a detached JWS"))?;
+    let decoded = b64url_decode(header).map_err(|_| bad("header is not base64url"))?;
+    let fields: Value = serde_json::from_slice(&decoded).map_err(|_| bad("header is not JSON"))?;
+    let crit_b64 = fields["crit"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|v| v == "b64"));
+    if fields["alg"] != "EdDSA" || fields["b64"] != false || !crit_b64 {
+        return Err(bad(
+            "header must be {\"alg\":\"EdDSA\",\"b64\":false,\"crit\":[\"b64\"]}",
+        ));
+    }
+    let signature = b64url_decode(signature).map_err(|_| bad("signature is not base64url"))?;
+    Ok((header.to_owned(), signature))
 }
 
 fn str_member<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {

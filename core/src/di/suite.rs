@@ -24,17 +24,50 @@ pub enum Cryptosuite {
     EddsaJcs2022,
     /// `ecdsa-jcs-2019`: ECDSA P-256 (SHA-256) or P-384 (SHA-384) over JCS.
     EcdsaJcs2019,
+    /// `eddsa-rdfc-2022`: Ed25519 over RDFC-1.0, SHA-256 (feature `jsonld`).
+    #[cfg(feature = "jsonld")]
+    EddsaRdfc2022,
+    /// `ecdsa-rdfc-2019`: ECDSA P-256 (SHA-256) or P-384 (SHA-384, also for RDFC's blank-node
+    /// labels) over RDFC-1.0 (feature `jsonld`).
+    #[cfg(feature = "jsonld")]
+    EcdsaRdfc2019,
+    /// The legacy proof type `Ed25519Signature2020` (Ed25519 over RDFC-1.0, SHA-256, the proof
+    /// configuration without `cryptosuite`): verify only, as deployed Inji Certify issuers
+    /// produce it (feature `jsonld`).
+    #[cfg(feature = "jsonld")]
+    Ed25519Signature2020,
+    /// The legacy proof type `Ed25519Signature2018`: the same hash data signed as a detached JWS
+    /// (`{"alg":"EdDSA","b64":false,"crit":["b64"]}`) in `jws`; verify only (feature `jsonld`).
+    #[cfg(feature = "jsonld")]
+    Ed25519Signature2018,
 }
 
 impl Cryptosuite {
     /// Every suite, in the order they are tried when a name is parsed.
+    #[cfg(not(feature = "jsonld"))]
     pub const ALL: &'static [Cryptosuite] = &[Cryptosuite::EddsaJcs2022, Cryptosuite::EcdsaJcs2019];
+    /// Every suite, in the order they are tried when a name is parsed.
+    #[cfg(feature = "jsonld")]
+    pub const ALL: &'static [Cryptosuite] = &[
+        Cryptosuite::EddsaJcs2022,
+        Cryptosuite::EcdsaJcs2019,
+        Cryptosuite::EddsaRdfc2022,
+        Cryptosuite::EcdsaRdfc2019,
+    ];
 
     /// The `cryptosuite` name.
     pub fn name(self) -> &'static str {
         match self {
             Cryptosuite::EddsaJcs2022 => "eddsa-jcs-2022",
             Cryptosuite::EcdsaJcs2019 => "ecdsa-jcs-2019",
+            #[cfg(feature = "jsonld")]
+            Cryptosuite::EddsaRdfc2022 => "eddsa-rdfc-2022",
+            #[cfg(feature = "jsonld")]
+            Cryptosuite::EcdsaRdfc2019 => "ecdsa-rdfc-2019",
+            #[cfg(feature = "jsonld")]
+            Cryptosuite::Ed25519Signature2020 => "Ed25519Signature2020",
+            #[cfg(feature = "jsonld")]
+            Cryptosuite::Ed25519Signature2018 => "Ed25519Signature2018",
         }
     }
 
@@ -50,14 +83,42 @@ impl Cryptosuite {
     /// The suite a proof `type` other than `DataIntegrityProof` stands for (legacy suites such
     /// as `Ed25519Signature2020` name themselves in `type`). None is implemented without the
     /// `jsonld` feature.
+    ///
+    /// ```
+    /// # #[cfg(feature = "jsonld")] {
+    /// use inkan_core::di::Cryptosuite;
+    /// assert_eq!(Cryptosuite::from_proof_type("Ed25519Signature2020")?, Cryptosuite::Ed25519Signature2020);
+    /// # }
+    /// # Ok::<(), inkan_core::Error>(())
+    /// ```
     pub fn from_proof_type(proof_type: &str) -> Result<Self> {
+        #[cfg(feature = "jsonld")]
+        for legacy in [
+            Cryptosuite::Ed25519Signature2020,
+            Cryptosuite::Ed25519Signature2018,
+        ] {
+            if legacy.name() == proof_type {
+                return Ok(legacy);
+            }
+        }
         Err(Error::DiUnknownCryptosuite(proof_type.to_owned()))
+    }
+
+    /// Whether the suite is a legacy proof type inkan only verifies.
+    pub fn is_legacy(self) -> bool {
+        match self {
+            #[cfg(feature = "jsonld")]
+            Cryptosuite::Ed25519Signature2020 | Cryptosuite::Ed25519Signature2018 => true,
+            _ => false,
+        }
     }
 
     /// How the suite canonicalizes documents and proof configurations.
     pub fn canonicalization(self) -> Canonicalization {
         match self {
             Cryptosuite::EddsaJcs2022 | Cryptosuite::EcdsaJcs2019 => Canonicalization::Jcs,
+            #[cfg(feature = "jsonld")]
+            _ => Canonicalization::Rdfc,
         }
     }
 
@@ -71,6 +132,8 @@ impl Cryptosuite {
     pub fn proof_carries_context(self) -> bool {
         match self {
             Cryptosuite::EddsaJcs2022 | Cryptosuite::EcdsaJcs2019 => true,
+            #[cfg(feature = "jsonld")]
+            _ => false,
         }
     }
 
@@ -89,6 +152,17 @@ impl Cryptosuite {
             (Cryptosuite::EddsaJcs2022, KeyType::Ed25519) => Ok(Algorithm::EdDsa),
             (Cryptosuite::EcdsaJcs2019, KeyType::P256) => Ok(Algorithm::Es256),
             (Cryptosuite::EcdsaJcs2019, KeyType::P384) => Ok(Algorithm::Es384),
+            #[cfg(feature = "jsonld")]
+            (
+                Cryptosuite::EddsaRdfc2022
+                | Cryptosuite::Ed25519Signature2020
+                | Cryptosuite::Ed25519Signature2018,
+                KeyType::Ed25519,
+            ) => Ok(Algorithm::EdDsa),
+            #[cfg(feature = "jsonld")]
+            (Cryptosuite::EcdsaRdfc2019, KeyType::P256) => Ok(Algorithm::Es256),
+            #[cfg(feature = "jsonld")]
+            (Cryptosuite::EcdsaRdfc2019, KeyType::P384) => Ok(Algorithm::Es384),
             (suite, key) => Err(Error::DiKeyMismatch(format!(
                 "{} cannot use a {key} key",
                 suite.name()
@@ -127,6 +201,10 @@ impl Cryptosuite {
     ) -> Result<Vec<u8>> {
         let canon = self.canonicalization();
         let hash = self.hash(key);
+        #[cfg(feature = "jsonld")]
+        if canon == Canonicalization::Rdfc {
+            return rdfc_hash_data(hash, proof_config, unsecured, env);
+        }
         let mut data = hash.digest(&canon.canonicalize(proof_config, env)?);
         data.extend(hash.digest(&canon.canonicalize(unsecured, env)?));
         Ok(data)
@@ -144,6 +222,55 @@ impl Cryptosuite {
 #[non_exhaustive]
 pub struct Env<'a> {
     _lifetime: std::marker::PhantomData<&'a ()>,
+    /// Where JSON-LD contexts come from; `None` is the process-wide bundled loader.
+    #[cfg(feature = "jsonld")]
+    loader: Option<&'a crate::jsonld::ContextLoader>,
+}
+
+#[cfg(feature = "jsonld")]
+impl<'a> Env<'a> {
+    /// An environment whose RDFC canonicalization takes contexts from `loader` (e.g. one with
+    /// documents the trust policy pinned) instead of [`ContextLoader::shared`](crate::jsonld::ContextLoader::shared).
+    ///
+    /// ```
+    /// let loader = inkan_core::jsonld::ContextLoader::new();
+    /// let env = inkan_core::di::Env::with_loader(&loader);
+    /// # let _ = env;
+    /// ```
+    pub fn with_loader(loader: &'a crate::jsonld::ContextLoader) -> Self {
+        Env {
+            loader: Some(loader),
+            ..Env::default()
+        }
+    }
+
+    fn loader(&self) -> &'a crate::jsonld::ContextLoader {
+        match self.loader {
+            Some(loader) => loader,
+            None => crate::jsonld::ContextLoader::shared(),
+        }
+    }
+}
+
+/// The RDFC suites' hash data: the proof configuration takes the document's `@context`
+/// (eddsa-rdfc-2022 / ecdsa-rdfc-2019 "Proof Configuration"; also what the legacy Ed25519
+/// suites sign), both are canonicalized with RDFC-1.0 (SHA-384 blank-node labels for P-384) and
+/// hashed.
+#[cfg(feature = "jsonld")]
+fn rdfc_hash_data(hash: HashAlg, proof_config: &Value, unsecured: &Value, env: &Env<'_>) -> Result<Vec<u8>> {
+    let mut config = proof_config.clone();
+    if let (Some(members), Some(ctx)) = (config.as_object_mut(), unsecured.get("@context")) {
+        members.insert("@context".into(), ctx.clone());
+    }
+    let labels = match hash {
+        HashAlg::Sha256 => crate::jsonld::RdfcHash::Sha256,
+        HashAlg::Sha384 => crate::jsonld::RdfcHash::Sha384,
+    };
+    // jsonld's own codes (unknown context, undefined term, caps) say more than a generic one.
+    let canon = |doc: &Value| crate::jsonld::canonicalize_with_hash(doc, env.loader(), labels);
+    let mut data = hash.digest(canon(&config)?.as_bytes());
+    data.extend(hash.digest(canon(unsecured)?.as_bytes()));
+    Ok(data)
 }
 
 /// A canonicalization algorithm.
@@ -152,6 +279,9 @@ pub struct Env<'a> {
 pub enum Canonicalization {
     /// RFC 8785 JSON Canonicalization Scheme.
     Jcs,
+    /// RDF Dataset Canonicalization (RDFC-1.0) of the JSON-LD document's RDF (feature `jsonld`).
+    #[cfg(feature = "jsonld")]
+    Rdfc,
 }
 
 impl Canonicalization {
@@ -166,6 +296,8 @@ impl Canonicalization {
     pub fn canonicalize(self, doc: &Value, _env: &Env<'_>) -> Result<Vec<u8>> {
         match self {
             Canonicalization::Jcs => jcs_canonicalize(doc),
+            #[cfg(feature = "jsonld")]
+            Canonicalization::Rdfc => crate::jsonld::canonicalize(doc, _env.loader()).map(String::into_bytes),
         }
     }
 }

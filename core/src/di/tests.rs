@@ -179,9 +179,16 @@ fn malformed_proofs_are_typed() {
         with(&|v| v["proof"]["cryptosuite"] = "bbs-2023".into()),
         "di.unknown_cryptosuite"
     );
+    // A legacy type is known with the `jsonld` feature, and then a `cryptosuite` beside it is
+    // malformed.
+    let legacy = if cfg!(feature = "jsonld") {
+        "di.malformed_proof"
+    } else {
+        "di.unknown_cryptosuite"
+    };
     assert_eq!(
         with(&|v| v["proof"]["type"] = "Ed25519Signature2020".into()),
-        "di.unknown_cryptosuite"
+        legacy
     );
     assert_eq!(
         with(&|v| v["proof"]["proofValue"] = "uAAAA".into()),

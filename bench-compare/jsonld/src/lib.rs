@@ -1,0 +1,1 @@
+//! Shared fixtures for the comparison bench (see benches/compare.rs).
