@@ -25,6 +25,7 @@ pub mod encoding;
 pub mod error;
 pub mod http;
 pub mod jose;
+pub mod mdoc;
 pub mod pixelpass;
 pub mod qr;
 pub mod sdjwt;
