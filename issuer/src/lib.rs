@@ -5,5 +5,6 @@
 //! HSM or a platform keystore issues exactly as a software key does; the clock is injected.
 
 pub mod jwt_vc;
+pub mod mdoc;
 pub mod sd_jwt_vc;
 pub mod status_list;
