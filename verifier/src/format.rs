@@ -195,7 +195,8 @@ impl FormatRegistry {
             .register(Arc::new(Claim169))
             .register(Arc::new(PixelPass))
             .register(Arc::new(crate::formats::sd_jwt::SdJwtFormat::default()))
-            .register(Arc::new(crate::formats::jwt_vc::JwtVc));
+            .register(Arc::new(crate::formats::jwt_vc::JwtVc))
+            .register(Arc::new(crate::formats::mdoc::Mdoc));
         registry
     }
 
