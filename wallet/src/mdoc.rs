@@ -29,8 +29,8 @@ use ciborium::Value;
 use inkan_core::cose::Sign1Builder;
 use inkan_core::crypto::{PublicKey, Signer};
 use inkan_core::mdoc::{
-    DeviceAuth, DeviceRequest, DeviceResponse, DeviceSigned, Document, ItemsRequest, IssuerSigned, NameSpaces,
-    SessionTranscript, device_authentication_bytes,
+    DeviceAuth, DeviceRequest, DeviceResponse, DeviceSigned, Document, IssuerSigned, ItemsRequest,
+    NameSpaces, SessionTranscript, device_authentication_bytes,
 };
 use inkan_core::{Error, Result};
 
@@ -54,11 +54,16 @@ pub fn present(
         let items = doc_request.items_request.value();
         match held.iter().find(|d| d.mso.value().doc_type == items.doc_type) {
             Some(doc) => documents.push(present_document(doc, items, transcript, device_key)?),
-            None => missing.push((Value::Text(items.doc_type.clone()), Value::Integer(ERROR_NOT_RETURNED.into()))),
+            None => missing.push((
+                Value::Text(items.doc_type.clone()),
+                Value::Integer(ERROR_NOT_RETURNED.into()),
+            )),
         }
     }
     if documents.is_empty() {
-        return Err(Error::MdocNothingToPresent("no held document has a requested docType".into()));
+        return Err(Error::MdocNothingToPresent(
+            "no held document has a requested docType".into(),
+        ));
     }
     Ok(DeviceResponse {
         version: "1.0".into(),
@@ -79,7 +84,9 @@ pub fn present_document(
     let mso = held.mso.value();
     let signer_key = PublicKey::from_jwk(&device_key.public_jwk())?;
     if signer_key != mso.device_key_info.device_key {
-        return Err(Error::InvalidKey("the signer is not the mdoc's device key".into()));
+        return Err(Error::InvalidKey(
+            "the signer is not the mdoc's device key".into(),
+        ));
     }
     let name_spaces = select(&held.name_spaces, items);
     let device_name_spaces = DeviceSigned::empty_name_spaces();
@@ -125,11 +132,19 @@ mod tests {
         let items: Vec<_> = ["family_name", "given_name", "portrait"]
             .iter()
             .enumerate()
-            .map(|(i, e)| IssuerSignedItem::new(i as u64, vec![i as u8; 16], e, "x".into()).to_tagged().unwrap())
+            .map(|(i, e)| {
+                IssuerSignedItem::new(i as u64, vec![i as u8; 16], e, "x".into())
+                    .to_tagged()
+                    .unwrap()
+            })
             .collect();
-        let mso = MsoBuilder::new(DOCTYPE_MDL, DeviceKeyInfo::new(device.public_key()).unwrap(), ValidityInfo::new(0, 0, 9).unwrap())
-            .namespace(NAMESPACE_MDL, &items)
-            .build();
+        let mso = MsoBuilder::new(
+            DOCTYPE_MDL,
+            DeviceKeyInfo::new(device.public_key()).unwrap(),
+            ValidityInfo::new(0, 0, 9).unwrap(),
+        )
+        .namespace(NAMESPACE_MDL, &items)
+        .build();
         IssuerSigned::sign(vec![(NAMESPACE_MDL.into(), items)], mso, &issuer, vec![]).unwrap()
     }
 
@@ -146,7 +161,11 @@ mod tests {
         let transcript = SessionTranscript::openid4vp("c", "n", None, "https://r").unwrap();
         let response = present(&[held(&device)], &request, &transcript, &device).unwrap();
         let doc = &response.documents[0];
-        let names: Vec<_> = doc.issuer_signed.name_spaces[0].1.iter().map(|i| i.value().element_identifier.clone()).collect();
+        let names: Vec<_> = doc.issuer_signed.name_spaces[0]
+            .1
+            .iter()
+            .map(|i| i.value().element_identifier.clone())
+            .collect();
         assert_eq!(names, ["given_name"]);
         assert_eq!(verify_digests(&doc.issuer_signed).unwrap(), 1);
         verify_device_auth(doc, &transcript, None).unwrap();

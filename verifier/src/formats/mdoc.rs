@@ -77,9 +77,16 @@ impl Format for Mdoc {
             Parsed::Issuer(s) => vec![(s, None)],
         };
         if docs.is_empty() {
-            return Err(inkan_core::Error::MdocMalformed("the DeviceResponse holds no documents".into()).into());
+            return Err(
+                inkan_core::Error::MdocMalformed("the DeviceResponse holds no documents".into()).into(),
+            );
         }
-        let request = match cx.request().mdoc_device_request().map(DeviceRequest::decode).transpose() {
+        let request = match cx
+            .request()
+            .mdoc_device_request()
+            .map(DeviceRequest::decode)
+            .transpose()
+        {
             Ok(r) => r,
             Err(e) => return Err(e.into()),
         };
@@ -148,7 +155,8 @@ fn looks_like_mdoc(bytes: &[u8]) -> bool {
 
 fn parse(bytes: &[u8]) -> Result<Parsed> {
     let value = inkan_core::cose::cbor::decode(bytes, &inkan_core::mdoc::LIMITS)?;
-    let is_response = matches!(&value, ciborium::Value::Map(m) if m.iter().any(|(k, _)| k.as_text() == Some("version")));
+    let is_response =
+        matches!(&value, ciborium::Value::Map(m) if m.iter().any(|(k, _)| k.as_text() == Some("version")));
     Ok(if is_response {
         Parsed::Response(DeviceResponse::from_value(value)?)
     } else {
@@ -220,13 +228,18 @@ fn check_issuer(signed: &IssuerSigned, cx: &Context<'_>, steps: &mut Steps) -> O
     }
     let certs = match sign1.x5chain().and_then(|chain| {
         if chain.is_empty() {
-            return Err(inkan_core::Error::MdocUntrustedIssuer("issuerAuth carries no x5chain".into()));
+            return Err(inkan_core::Error::MdocUntrustedIssuer(
+                "issuerAuth carries no x5chain".into(),
+            ));
         }
         chain.iter().map(|der| Certificate::from_der(der)).collect()
     }) {
         Ok(certs) => certs,
         Err(e) => {
-            steps.na(CheckId::SIGNATURE, "no document signer certificate to check it with");
+            steps.na(
+                CheckId::SIGNATURE,
+                "no document signer certificate to check it with",
+            );
             steps.check(CheckId::TRUST, Err(e));
             return None;
         }
@@ -240,7 +253,8 @@ fn check_issuer(signed: &IssuerSigned, cx: &Context<'_>, steps: &mut Steps) -> O
         .validate(&certs, cx.clock());
     steps.check(
         CheckId::SIGNATURE,
-        leaf.public_key().and_then(|key| signed.verify_issuer_signature(&key)),
+        leaf.public_key()
+            .and_then(|key| signed.verify_issuer_signature(&key)),
     );
     let issuer = leaf.issuer().to_owned();
     let doc_type = &signed.mso.value().doc_type;
@@ -250,9 +264,9 @@ fn check_issuer(signed: &IssuerSigned, cx: &Context<'_>, steps: &mut Steps) -> O
             let allowed = cx.trust().may_issue(&issuer, doc_type);
             steps.check(
                 CheckId::ISSUANCE_POLICY,
-                allowed
-                    .then_some(())
-                    .ok_or_else(|| inkan_core::Error::Untrusted(format!("{issuer} may not issue {doc_type}"))),
+                allowed.then_some(()).ok_or_else(|| {
+                    inkan_core::Error::Untrusted(format!("{issuer} may not issue {doc_type}"))
+                }),
             );
         }
         Err(e) => {
@@ -284,7 +298,10 @@ fn check_content(
     );
     let Some(document) = document else {
         steps.check(DOC_TYPE, Ok(()));
-        steps.na(CheckId::HOLDER_BINDING, "an IssuerSigned alone carries no device authentication");
+        steps.na(
+            CheckId::HOLDER_BINDING,
+            "an IssuerSigned alone carries no device authentication",
+        );
         return;
     };
     steps.check(DOC_TYPE, check_doc_type(&document.doc_type, &mso.doc_type, None));
@@ -320,9 +337,7 @@ fn check_statuses(signed: &[&IssuerSigned], cx: &Context<'_>, report: &mut crate
         let mut scratch = cx.report(ID);
         crate::status::check_status(cx, status.as_ref(), &mut scratch);
         let verification = scratch.finish(cx.policy(), cx.clock());
-        verification
-            .check(&CheckId::STATUS)
-            .map(|c| c.outcome.clone())
+        verification.check(&CheckId::STATUS).map(|c| c.outcome.clone())
     };
     let outcomes: Vec<_> = statuses.iter().map(outcome).collect();
     let pick = outcomes
@@ -337,7 +352,10 @@ fn check_statuses(signed: &[&IssuerSigned], cx: &Context<'_>, report: &mut crate
 
 /// Device authentication over the request's transcript, and key authorizations.
 fn holder_binding(document: &Document, cx: &Context<'_>) -> inkan_core::Result<()> {
-    let transcript = cx.request().transcript().ok_or(inkan_core::Error::MdocNoTranscript)?;
+    let transcript = cx
+        .request()
+        .transcript()
+        .ok_or(inkan_core::Error::MdocNoTranscript)?;
     let transcript = SessionTranscript::from_bytes(transcript)?;
     let reader_keys: Vec<PrivateKeyData> = cx
         .request()
@@ -350,7 +368,10 @@ fn holder_binding(document: &Document, cx: &Context<'_>) -> inkan_core::Result<(
         .collect();
     let mut result = verify_device_auth(document, &transcript, None);
     for key in &reader_keys {
-        if !matches!(result, Err(inkan_core::Error::MdocNoReaderKey | inkan_core::Error::MdocBadDeviceMac)) {
+        if !matches!(
+            result,
+            Err(inkan_core::Error::MdocNoReaderKey | inkan_core::Error::MdocBadDeviceMac)
+        ) {
             break;
         }
         result = verify_device_auth(document, &transcript, Some(key));
@@ -366,7 +387,12 @@ fn describe(signed: &IssuerSigned, document: Option<&Document>) -> Json {
     for (ns, items) in &signed.name_spaces {
         let elements: Map<String, Json> = items
             .iter()
-            .map(|i| (i.value().element_identifier.clone(), cbor_to_json(&i.value().element_value)))
+            .map(|i| {
+                (
+                    i.value().element_identifier.clone(),
+                    cbor_to_json(&i.value().element_value),
+                )
+            })
             .collect();
         name_spaces.insert(ns.clone(), elements.into());
     }
