@@ -8,6 +8,7 @@ mod claim169;
 mod io;
 mod jwt_vc;
 mod keygen;
+mod mdoc;
 mod qr;
 mod sd_jwt;
 mod status_list;
@@ -53,6 +54,9 @@ enum Command {
     /// VC-JWT / VP-JWT (jwt_vc_json): issue a credential from claims JSON, present credentials.
     #[command(subcommand)]
     JwtVc(jwt_vc::JwtVcCommand),
+    /// ISO 18013-5 mdocs: issue from claims JSON, present as a DeviceResponse, test IACA + DS.
+    #[command(subcommand)]
+    Mdoc(mdoc::MdocCommand),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         Command::StatusList(command) => status_list::run(command),
         Command::SdJwt(command) => sd_jwt::run(command),
         Command::JwtVc(command) => jwt_vc::run(command),
+        Command::Mdoc(command) => mdoc::run(command),
     };
     match result {
         Ok(output) => output.emit(cli.pretty),
