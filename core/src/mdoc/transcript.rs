@@ -1,7 +1,6 @@
 //! SessionTranscript, handovers, DeviceAuthentication and the device MAC key.
 
 use ciborium::Value;
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -220,16 +219,9 @@ pub fn ecdh_shared_secret(private: &PrivateKeyData, public: &PublicKey) -> Resul
 /// ```
 pub fn emac_key(shared_secret: &[u8], transcript: &SessionTranscript) -> Result<Zeroizing<[u8; 32]>> {
     let salt = Sha256::digest(transcript.tagged_bytes());
-    // HKDF (RFC 5869) with one output block: T(1) = HMAC(PRK, info || 0x01).
-    let prk = hmac_sha256(&salt, &[shared_secret])?;
-    let okm = hmac_sha256(prk.as_slice(), &[b"EMacKey", &[1]])?;
+    let mut okm = Zeroizing::new([0u8; 32]);
+    hkdf::Hkdf::<Sha256>::new(Some(&salt), shared_secret)
+        .expand(b"EMacKey", okm.as_mut_slice())
+        .map_err(crate::Error::backend)?;
     Ok(okm)
-}
-
-fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Result<Zeroizing<[u8; 32]>> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).map_err(crate::Error::backend)?;
-    for part in parts {
-        mac.update(part);
-    }
-    Ok(Zeroizing::new(mac.finalize().into_bytes().into()))
 }
