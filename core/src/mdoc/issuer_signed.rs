@@ -520,6 +520,9 @@ pub fn cose_key_from_public(key: &PublicKey) -> Result<Value> {
     })
 }
 
+/// `valueDigests`: namespace → (digest ID, digest), in the order received.
+pub type ValueDigests = Vec<(String, Vec<(u64, Vec<u8>)>)>;
+
 /// The Mobile Security Object (18013-5 §9.1.2.4).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mso {
@@ -528,7 +531,7 @@ pub struct Mso {
     /// `digestAlgorithm`.
     pub digest_algorithm: DigestAlgorithm,
     /// `valueDigests`: namespace → (digest ID, digest), in the order received.
-    pub value_digests: Vec<(String, Vec<(u64, Vec<u8>)>)>,
+    pub value_digests: ValueDigests,
     /// `deviceKeyInfo`.
     pub device_key_info: DeviceKeyInfo,
     /// `docType`.
@@ -604,7 +607,7 @@ impl Mso {
     }
 }
 
-fn value_digests_from_value(value: Value) -> Result<Vec<(String, Vec<(u64, Vec<u8>)>)>> {
+fn value_digests_from_value(value: Value) -> Result<ValueDigests> {
     let map = as_map(value, "valueDigests")?;
     if map.len() > MAX_NAMESPACES {
         return Err(malformed(format!("more than {MAX_NAMESPACES} namespaces")));

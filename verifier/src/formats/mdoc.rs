@@ -50,7 +50,7 @@ pub struct Mdoc;
 /// What the input decoded to.
 enum Parsed {
     Response(DeviceResponse),
-    Issuer(IssuerSigned),
+    Issuer(Box<IssuerSigned>),
 }
 
 impl Format for Mdoc {
@@ -74,22 +74,18 @@ impl Format for Mdoc {
         let mut claims = Vec::new();
         let docs: Vec<(&IssuerSigned, Option<&Document>)> = match &parsed {
             Parsed::Response(r) => r.documents.iter().map(|d| (&d.issuer_signed, Some(d))).collect(),
-            Parsed::Issuer(s) => vec![(s, None)],
+            Parsed::Issuer(s) => vec![(s.as_ref(), None)],
         };
         if docs.is_empty() {
             return Err(
                 inkan_core::Error::MdocMalformed("the DeviceResponse holds no documents".into()).into(),
             );
         }
-        let request = match cx
+        let request = cx
             .request()
             .mdoc_device_request()
             .map(DeviceRequest::decode)
-            .transpose()
-        {
-            Ok(r) => r,
-            Err(e) => return Err(e.into()),
-        };
+            .transpose()?;
         for (signed, document) in docs {
             let issuer = check_issuer(signed, cx, &mut steps);
             if let Some(issuer) = issuer {
@@ -103,7 +99,7 @@ impl Format for Mdoc {
         steps.emit(&mut report);
         let all: Vec<&IssuerSigned> = match &parsed {
             Parsed::Response(r) => r.documents.iter().map(|d| &d.issuer_signed).collect(),
-            Parsed::Issuer(s) => vec![s],
+            Parsed::Issuer(s) => vec![s.as_ref()],
         };
         check_statuses(&all, cx, &mut report);
         report.claims(match <[Json; 1]>::try_from(claims) {
@@ -120,7 +116,7 @@ impl Format for Mdoc {
             };
             let statuses: Vec<Json> = match &parsed {
                 Parsed::Response(r) => r.documents.iter().map(|d| &d.issuer_signed).collect(),
-                Parsed::Issuer(s) => vec![s],
+                Parsed::Issuer(s) => vec![s.as_ref()],
             }
             .into_iter()
             .filter_map(|s| s.mso.value().status.as_ref().map(|r| r.to_json()))
@@ -160,7 +156,7 @@ fn parse(bytes: &[u8]) -> Result<Parsed> {
     Ok(if is_response {
         Parsed::Response(DeviceResponse::from_value(value)?)
     } else {
-        Parsed::Issuer(IssuerSigned::from_value(value)?)
+        Parsed::Issuer(Box::new(IssuerSigned::from_value(value)?))
     })
 }
 
