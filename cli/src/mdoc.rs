@@ -88,6 +88,9 @@ pub struct PresentArgs {
     /// Also write the DeviceResponse CBOR to this new file.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Also write the session transcript's hex to this new file (for `verify --transcript-hex`).
+    #[arg(long, value_name = "FILE")]
+    transcript_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -104,6 +107,9 @@ pub struct TestPkiArgs {
     /// Use this instant as "now" (RFC 3339).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
+    /// Also write iaca.pem and ds.pem (new files) into this directory.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
 }
 
 pub fn run(command: &MdocCommand) -> CmdResult {
@@ -164,7 +170,11 @@ fn present(args: &PresentArgs) -> CmdResult {
         }
     };
     let response = inkan_wallet::mdoc::present(&[held], &request, &transcript, &key)?;
-    let extra = json!({ "session_transcript_hex": hex::encode(transcript.bytes()) });
+    let transcript_hex = hex::encode(transcript.bytes());
+    if let Some(path) = &args.transcript_out {
+        write_new(path, transcript_hex.as_bytes())?;
+    }
+    let extra = json!({ "session_transcript_hex": transcript_hex });
     emit("device_response", &response.encode()?, args.out.as_ref(), extra)
 }
 
@@ -173,6 +183,10 @@ fn test_pki(args: &TestPkiArgs) -> CmdResult {
     let ds_key = read_signing_key(&args.ds_key)?;
     let clock = clock(args.at.as_deref())?;
     let (iaca, ds) = pki::test_iaca_and_ds(&iaca_key, &ds_key, &args.country, clock.as_ref())?;
+    if let Some(dir) = &args.out_dir {
+        write_new(&dir.join("iaca.pem"), iaca.to_pem().as_bytes())?;
+        write_new(&dir.join("ds.pem"), ds.to_pem().as_bytes())?;
+    }
     Ok(Output::ok(
         json!({ "iaca_pem": iaca.to_pem(), "ds_pem": ds.to_pem() }),
     ))

@@ -32,13 +32,21 @@ fn test_pki_issue_present_verify() {
             p(&path("iaca.jwk")),
             "--ds-key",
             p(&path("ds.jwk")),
+            "--out-dir",
+            p(dir.path()),
         ],
         b"",
     );
     assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
     let pki = json(&out);
-    std::fs::write(path("iaca.pem"), pki["iaca_pem"].as_str().unwrap()).unwrap();
-    std::fs::write(path("ds.pem"), pki["ds_pem"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        pki["iaca_pem"].as_str().unwrap(),
+        std::fs::read_to_string(path("iaca.pem")).unwrap()
+    );
+    assert_eq!(
+        pki["ds_pem"].as_str().unwrap(),
+        std::fs::read_to_string(path("ds.pem")).unwrap()
+    );
 
     let claims = br#"{"org.iso.18013.5.1": {"family_name": "Doe", "given_name": "Ada", "birth_date": {"$full-date": "1990-01-31"}}}"#;
     let out = inkan(
@@ -79,11 +87,17 @@ fn test_pki_issue_present_verify() {
             "https://rp.example/post",
             "--out",
             p(&path("response.cbor")),
+            "--transcript-out",
+            p(&path("transcript.hex")),
         ],
         b"",
     );
     assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
     let transcript = json(&out)["session_transcript_hex"].as_str().unwrap().to_owned();
+    assert_eq!(
+        std::fs::read_to_string(path("transcript.hex")).unwrap(),
+        transcript
+    );
 
     let verify = |transcript: &str| {
         inkan(
