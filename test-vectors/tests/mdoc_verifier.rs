@@ -254,3 +254,31 @@ fn annex_d_through_the_verifier() {
         "mdoc.no_reader_key"
     );
 }
+
+#[test]
+fn test_pki_verifies_in_openssl() {
+    use openssl::stack::Stack;
+    use openssl::x509::store::X509StoreBuilder;
+    use openssl::x509::{X509, X509StoreContext};
+    let clock = FixedClock::at_unix(now_secs());
+    let iaca_key = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let ds_key = SoftwareKey::generate(Algorithm::Es384).unwrap();
+    let (iaca, ds) = pki::test_iaca_and_ds(&iaca_key, &ds_key, "Utopia", &clock).unwrap();
+    let mut store = X509StoreBuilder::new().unwrap();
+    store.add_cert(X509::from_der(iaca.der()).unwrap()).unwrap();
+    let store = store.build();
+    let leaf = X509::from_der(ds.der()).unwrap();
+    let mut context = X509StoreContext::new().unwrap();
+    let ok = context
+        .init(&store, &leaf, &Stack::new().unwrap(), |c| c.verify_cert())
+        .unwrap();
+    assert!(ok, "{}", context.error());
+    assert_eq!(ds.extended_key_usage(), [EXT_KEY_USAGE_MDL_DS]);
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
