@@ -282,3 +282,50 @@ fn now_secs() -> i64 {
         .unwrap()
         .as_secs() as i64
 }
+
+#[test]
+fn mso_status_goes_through_the_status_list() {
+    use inkan_core::status::{Bits, StatusValue};
+    use inkan_issuer::status_list::{IssuerStatusList, Validity};
+
+    const LIST: &str = "https://issuer.example.com/mdoc-status/1";
+    let clock = FixedClock::at_unix(NOW);
+    let iaca_key = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let ds_key = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let (iaca, ds) = pki::test_iaca_and_ds(&iaca_key, &ds_key, "Utopia", &clock).unwrap();
+    let mut list = IssuerStatusList::new(LIST, Bits::One, 1_024).unwrap();
+    let (valid, revoked) = (list.allocate().unwrap(), list.allocate().unwrap());
+    list.set(revoked.idx, StatusValue::Invalid).unwrap();
+    let validity = Validity {
+        lifetime_secs: Some(3_600),
+        ttl_secs: Some(300),
+    };
+    let list_jwt = list.sign_jwt(&ds_key, &clock, validity).unwrap();
+    let device = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let issue = |reference| {
+        let claims = serde_json::json!({ NAMESPACE_MDL: {"family_name": "Doe"} });
+        let mut content = MdocContent::from_json(DOCTYPE_MDL, &claims, device.public_key()).unwrap();
+        content.status = Some(reference);
+        let signed = MdocIssuer::new(&ds_key, vec![ds.der().to_vec()])
+            .issue(&content, &clock)
+            .unwrap();
+        signed.encode().unwrap()
+    };
+    let trust = StaticTrustStore::builder()
+        .x509_anchor(purpose::MDOC_IACA, TrustAnchor::from_certificate(iaca).unwrap())
+        .issuer_key(LIST, None, ds_key.public_key().clone())
+        .build();
+    let v = Verifier::builder(
+        Arc::new(trust),
+        Policy::default(),
+        Arc::new(FixedClock::at_unix(NOW + 60)),
+    )
+    .build();
+    v.load_status_list(LIST, list_jwt.as_bytes()).unwrap();
+    let report = v.verify(&VerifyRequest::bytes(issue(valid))).unwrap();
+    assert_eq!(report.check(&CheckId::STATUS).unwrap().outcome, Outcome::Passed);
+    assert!(report.is_valid(), "{:#}", report.to_json());
+    let report = v.verify(&VerifyRequest::bytes(issue(revoked))).unwrap();
+    assert_eq!(failed(&report, &CheckId::STATUS), "status.revoked");
+    assert!(!report.is_valid());
+}
