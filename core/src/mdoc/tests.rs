@@ -153,3 +153,24 @@ fn caps_and_shapes() {
         "mdoc.malformed"
     );
 }
+
+#[test]
+fn a_truncated_device_mac_is_refused() {
+    let issuer = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let device = PrivateKeyData::generate(KeyType::P256).unwrap();
+    let reader = PrivateKeyData::generate(KeyType::P256).unwrap();
+    let device_pub = PublicKey::new(device.public().unwrap()).unwrap();
+    let transcript = SessionTranscript::openid4vp("c", "n", None, "https://r").unwrap();
+    let mut doc = document(issue(&device_pub, &issuer), &issuer, &transcript);
+    let shared = ecdh_shared_secret(&device, &PublicKey::new(reader.public().unwrap()).unwrap()).unwrap();
+    let key = emac_key(&shared, &transcript).unwrap();
+    let payload =
+        device_authentication_bytes(&transcript, DOCTYPE_MDL, &doc.device_signed.name_spaces).unwrap();
+    let mac = crate::cose::Mac0Builder::new(payload)
+        .detached()
+        .create(crate::cose::MacAlgorithm::Hmac256_64, key.as_slice())
+        .unwrap();
+    doc.device_signed.device_auth = DeviceAuth::Mac(mac);
+    let err = verify_device_auth(&doc, &transcript, Some(&reader)).unwrap_err();
+    assert_eq!(err.code(), "mdoc.malformed");
+}

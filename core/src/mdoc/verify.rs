@@ -3,6 +3,7 @@
 use super::device::{DeviceAuth, Document, ItemsRequest};
 use super::issuer_signed::IssuerSigned;
 use super::transcript::{SessionTranscript, device_authentication_bytes, ecdh_shared_secret, emac_key};
+use crate::cose::MacAlgorithm;
 use crate::crypto::PrivateKeyData;
 use crate::{Error, Result};
 
@@ -141,6 +142,12 @@ pub fn verify_device_auth(
                 other => other,
             }),
         DeviceAuth::Mac(mac) => {
+            // 18013-5 §9.1.3.5 fixes HMAC-SHA-256 with a 256-bit tag: a truncated tag is refused.
+            if mac.algorithm()? != MacAlgorithm::Hmac256 {
+                return Err(Error::MdocMalformed(
+                    "deviceMac must use HMAC 256/256 (COSE 5)".into(),
+                ));
+            }
             let reader = reader_key.ok_or(Error::MdocNoReaderKey)?;
             let shared = ecdh_shared_secret(reader, device_key)?;
             let key = emac_key(&shared, transcript)?;

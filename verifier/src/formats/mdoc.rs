@@ -362,6 +362,9 @@ fn holder_binding(document: &Document, cx: &Context<'_>) -> inkan_core::Result<(
             DecryptionKey::Symmetric(_) => None,
         })
         .collect();
+    if let inkan_core::mdoc::DeviceAuth::Signature(sig) = &document.device_signed.device_auth {
+        cx.policy().check_algorithm(sig.algorithm()?)?;
+    }
     let mut result = verify_device_auth(document, &transcript, None);
     for key in &reader_keys {
         if !matches!(
