@@ -76,7 +76,7 @@ fn builtin_registry_order() {
     let v = verifier(JsonTrustStore::empty(), Policy::default());
     assert_eq!(
         v.formats().collect::<Vec<_>>(),
-        ["qr-image", "claim169", "pixelpass", "sd-jwt", "jwt_vc_json"]
+        ["qr-image", "claim169", "pixelpass", "sd-jwt", "jwt_vc_json", "mdoc"]
     );
 }
 
