@@ -72,10 +72,7 @@ impl Format for Mdoc {
         report.passed(CheckId::DECODE);
         let mut steps = Steps::default();
         let mut claims = Vec::new();
-        let docs: Vec<(&IssuerSigned, Option<&Document>)> = match &parsed {
-            Parsed::Response(r) => r.documents.iter().map(|d| (&d.issuer_signed, Some(d))).collect(),
-            Parsed::Issuer(s) => vec![(s.as_ref(), None)],
-        };
+        let docs = parsed.documents();
         if docs.is_empty() {
             return Err(
                 inkan_core::Error::MdocMalformed("the DeviceResponse holds no documents".into()).into(),
@@ -86,7 +83,7 @@ impl Format for Mdoc {
             .mdoc_device_request()
             .map(DeviceRequest::decode)
             .transpose()?;
-        for (signed, document) in docs {
+        for &(signed, document) in &docs {
             let issuer = check_issuer(signed, cx, &mut steps);
             if let Some(issuer) = issuer {
                 report.issuer(issuer);
@@ -97,10 +94,7 @@ impl Format for Mdoc {
             claims.push(describe(signed, document));
         }
         steps.emit(&mut report);
-        let all: Vec<&IssuerSigned> = match &parsed {
-            Parsed::Response(r) => r.documents.iter().map(|d| &d.issuer_signed).collect(),
-            Parsed::Issuer(s) => vec![s.as_ref()],
-        };
+        let all: Vec<&IssuerSigned> = docs.iter().map(|(signed, _)| *signed).collect();
         check_statuses(&all, cx, &mut report);
         report.claims(match <[Json; 1]>::try_from(claims) {
             Ok([one]) => one,
@@ -114,18 +108,26 @@ impl Format for Mdoc {
             let Some(Ok(parsed)) = cbor_bytes(input).map(|b| parse(&b)) else {
                 return Ok(());
             };
-            let statuses: Vec<Json> = match &parsed {
-                Parsed::Response(r) => r.documents.iter().map(|d| &d.issuer_signed).collect(),
-                Parsed::Issuer(s) => vec![s.as_ref()],
-            }
-            .into_iter()
-            .filter_map(|s| s.mso.value().status.as_ref().map(|r| r.to_json()))
-            .collect();
+            let statuses: Vec<Json> = parsed
+                .documents()
+                .into_iter()
+                .filter_map(|(s, _)| s.mso.value().status.as_ref().map(|r| r.to_json()))
+                .collect();
             for status in &statuses {
                 crate::status::refresh_status(cx, Some(status)).await?;
             }
             Ok(())
         })
+    }
+}
+
+impl Parsed {
+    /// Each document's IssuerSigned, with its Document when it came in a DeviceResponse.
+    fn documents(&self) -> Vec<(&IssuerSigned, Option<&Document>)> {
+        match self {
+            Parsed::Response(r) => r.documents.iter().map(|d| (&d.issuer_signed, Some(d))).collect(),
+            Parsed::Issuer(s) => vec![(s.as_ref(), None)],
+        }
     }
 }
 

@@ -76,7 +76,14 @@ fn builtin_registry_order() {
     let v = verifier(JsonTrustStore::empty(), Policy::default());
     assert_eq!(
         v.formats().collect::<Vec<_>>(),
-        ["qr-image", "claim169", "pixelpass", "sd-jwt", "jwt_vc_json", "mdoc"]
+        [
+            "qr-image",
+            "claim169",
+            "pixelpass",
+            "sd-jwt",
+            "jwt_vc_json",
+            "mdoc"
+        ]
     );
 }
 
