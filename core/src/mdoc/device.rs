@@ -18,7 +18,15 @@ fn cose_options() -> DecodeOptions {
     }
 }
 
-/// `DeviceAuth`: the holder's proof over `DeviceAuthentication`.
+/// `DeviceAuth`: the holder's proof over `DeviceAuthentication` (see [`Document`] for one
+/// built and verified).
+///
+/// ```
+/// # use inkan_core::mdoc::DeviceAuth;
+/// # fn kind(auth: &DeviceAuth) -> &str {
+/// match auth { DeviceAuth::Signature(_) => "deviceSignature", DeviceAuth::Mac(_) => "deviceMac" }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeviceAuth {
     /// `deviceSignature`: COSE_Sign1 with the MSO's device key, detached payload.
@@ -82,7 +90,12 @@ fn device_name_spaces_from_value(value: Value) -> Result<DeviceNameSpaces> {
         .collect()
 }
 
-/// `DeviceSigned`: device-signed name spaces (often empty) and `deviceAuth`.
+/// `DeviceSigned`: device-signed name spaces (often empty) and `deviceAuth` (see [`Document`]).
+///
+/// ```
+/// let empty = inkan_core::mdoc::DeviceSigned::empty_name_spaces();
+/// assert_eq!(empty.tagged_bytes(), [0xd8, 0x18, 0x41, 0xa0]);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeviceSigned {
     /// `nameSpaces` (`DeviceNameSpacesBytes`, bytes kept as received).
@@ -117,6 +130,33 @@ impl DeviceSigned {
 }
 
 /// One `Document` of a DeviceResponse.
+///
+/// ```
+/// use inkan_core::cose::Sign1Builder;
+/// use inkan_core::crypto::{Algorithm, SoftwareKey};
+/// use inkan_core::mdoc::*;
+/// let (issuer, device) = (SoftwareKey::generate(Algorithm::Es256)?, SoftwareKey::generate(Algorithm::Es256)?);
+/// let item = IssuerSignedItem::new(3, vec![9; 16], "age_over_18", true.into()).to_tagged()?;
+/// let mso = MsoBuilder::new(DOCTYPE_MDL, DeviceKeyInfo::new(device.public_key())?, ValidityInfo::new(0, 0, 9)?)
+///     .namespace(NAMESPACE_MDL, &[item.clone()]).build();
+/// let transcript = SessionTranscript::openid4vp("c", "n", None, "https://r")?;
+/// let name_spaces = DeviceSigned::empty_name_spaces();
+/// let payload = device_authentication_bytes(&transcript, DOCTYPE_MDL, &name_spaces)?;
+/// let doc = Document {
+///     doc_type: DOCTYPE_MDL.into(),
+///     issuer_signed: IssuerSigned::sign(vec![(NAMESPACE_MDL.into(), vec![item])], mso, &issuer, vec![])?,
+///     device_signed: DeviceSigned {
+///         name_spaces,
+///         device_auth: DeviceAuth::Signature(Sign1Builder::new(payload).detached().sign(&device)?),
+///     },
+///     errors: None,
+/// };
+/// verify_device_auth(&doc, &transcript, None)?;
+/// check_device_signed_authorized(&doc)?;
+/// check_requested(&doc, &ItemsRequest::new(DOCTYPE_MDL).element(NAMESPACE_MDL, "age_over_18", false))?;
+/// assert_eq!(check_requested(&doc, &ItemsRequest::new(DOCTYPE_MDL)).unwrap_err().code(), "mdoc.not_requested");
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// `docType`.

@@ -386,6 +386,14 @@ impl KeyAuthorizations {
 }
 
 /// `DeviceKeyInfo`: the mdoc's device key (holder binding) and what it may sign.
+///
+/// ```
+/// use inkan_core::crypto::{Algorithm, SoftwareKey};
+/// let key = SoftwareKey::generate(Algorithm::EdDsa)?;
+/// let info = inkan_core::mdoc::DeviceKeyInfo::new(key.public_key())?;
+/// assert!(info.key_authorizations.is_none());
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeviceKeyInfo {
     /// The device key.
@@ -524,6 +532,17 @@ pub fn cose_key_from_public(key: &PublicKey) -> Result<Value> {
 pub type ValueDigests = Vec<(String, Vec<(u64, Vec<u8>)>)>;
 
 /// The Mobile Security Object (18013-5 §9.1.2.4).
+///
+/// ```
+/// use inkan_core::crypto::{Algorithm, SoftwareKey};
+/// use inkan_core::mdoc::*;
+/// let device = SoftwareKey::generate(Algorithm::Es256)?;
+/// let mso = MsoBuilder::new(DOCTYPE_EU_PID, DeviceKeyInfo::new(device.public_key())?, ValidityInfo::new(0, 0, 9)?).build();
+/// let tagged = mso.to_tagged()?;
+/// assert_eq!(Mso::from_value(ciborium::from_reader(tagged.bytes()).unwrap())?, mso);
+/// assert_eq!(mso.device_key_info.device_key, *device.public_key());
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mso {
     /// `version` ("1.0").
