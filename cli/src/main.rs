@@ -9,6 +9,7 @@ mod claim169;
 mod io;
 mod jwt_vc;
 mod keygen;
+mod mdoc;
 mod qr;
 mod sd_jwt;
 mod status_list;
@@ -72,6 +73,9 @@ enum VcJoseCommand {
     /// W3C credentials with Data Integrity proofs (ldp_vc): issue with a cryptosuite, present.
     #[command(subcommand)]
     Vc(vc::VcCommand),
+    /// ISO 18013-5 mdocs: issue from claims JSON, present as a DeviceResponse, test IACA + DS.
+    #[command(subcommand)]
+    Mdoc(mdoc::MdocCommand),
 }
 
 fn main() -> ExitCode {
@@ -87,6 +91,7 @@ fn main() -> ExitCode {
         Command::VcJose(VcJoseCommand::Issue(args)) => vc_jose::run(args),
         Command::Bitstring(command) => bitstring::run(command),
         Command::Vc(command) => vc::run(command),
+        Command::Mdoc(command) => mdoc::run(command),
     };
     match result {
         Ok(output) => output.emit(cli.pretty),

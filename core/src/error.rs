@@ -666,6 +666,79 @@ pub enum Error {
     /// RDFC-1.0 blank-node labelling needed more work than allowed (a poison graph).
     #[error("RDF canonicalization work limit exceeded ({0} n-degree hashes)")]
     JsonLdCanonicalizationLimit(usize),
+    // --- mdoc ---
+    /// An mdoc structure (ISO 18013-5) is not shaped as the spec says.
+    #[error("malformed mdoc: {0}")]
+    MdocMalformed(String),
+    /// The MSO names a digest algorithm other than SHA-256/384/512.
+    #[error("unsupported mdoc digest algorithm {0:?}")]
+    MdocUnsupportedDigest(String),
+    /// A presented element's digest differs from the one the MSO signs.
+    #[error("mdoc digest mismatch for {namespace}/{element}")]
+    MdocDigestMismatch {
+        /// The namespace.
+        namespace: String,
+        /// The element identifier.
+        element: String,
+    },
+    /// A presented element's digest ID has no digest in the MSO.
+    #[error("mdoc digest ID {digest_id} of {namespace}/{element} is not in the MSO")]
+    MdocDigestMissing {
+        /// The namespace.
+        namespace: String,
+        /// The element identifier.
+        element: String,
+        /// The digest ID the item carries.
+        digest_id: u64,
+    },
+    /// The MSO's `validUntil` has passed.
+    #[error("the mdoc's MSO expired at {0}")]
+    MdocExpired(String),
+    /// The MSO's `validFrom` is still ahead.
+    #[error("the mdoc's MSO is valid only from {0}")]
+    MdocNotYetValid(String),
+    /// The document's docType is not the MSO's (or not the one requested).
+    #[error("mdoc docType mismatch: expected {expected:?}, found {found:?}")]
+    MdocDocTypeMismatch {
+        /// The docType that was expected.
+        expected: String,
+        /// The docType found.
+        found: String,
+    },
+    /// The document signer's chain does not lead to a trusted IACA root.
+    #[error("mdoc issuer not trusted: {0}")]
+    MdocUntrustedIssuer(String),
+    /// The deviceSignature does not verify under the MSO's device key over this transcript.
+    #[error("mdoc device signature does not verify over the session transcript")]
+    MdocBadDeviceSignature,
+    /// The deviceMac does not verify with the key derived for this transcript.
+    #[error("mdoc device MAC does not verify over the session transcript")]
+    MdocBadDeviceMac,
+    /// Device authentication needs a session transcript and none was given.
+    #[error("mdoc device authentication needs the session transcript")]
+    MdocNoTranscript,
+    /// A deviceMac needs the reader's ephemeral private key and none fits.
+    #[error("mdoc device MAC needs the reader's ephemeral private key")]
+    MdocNoReaderKey,
+    /// An element was presented that the request did not ask for.
+    #[error("mdoc element {namespace}/{element} was presented but not requested")]
+    MdocNotRequested {
+        /// The namespace.
+        namespace: String,
+        /// The element identifier.
+        element: String,
+    },
+    /// A device-signed element is not covered by the MSO's key authorizations.
+    #[error("mdoc device key is not authorized to sign {namespace}/{element}")]
+    MdocUnauthorizedDeviceElement {
+        /// The namespace.
+        namespace: String,
+        /// The element identifier.
+        element: String,
+    },
+    /// The holder has none of the requested documents or elements.
+    #[error("mdoc: nothing to present: {0}")]
+    MdocNothingToPresent(String),
 }
 
 impl Error {
@@ -841,6 +914,22 @@ impl Error {
             Error::JsonLdUndefinedTerm(_) => "jsonld.undefined_term",
             Error::JsonLdInvalid(_) => "jsonld.invalid",
             Error::JsonLdCanonicalizationLimit(_) => "jsonld.canonicalization_limit",
+            // mdoc
+            Error::MdocMalformed(_) => "mdoc.malformed",
+            Error::MdocUnsupportedDigest(_) => "mdoc.unsupported_digest",
+            Error::MdocDigestMismatch { .. } => "mdoc.digest_mismatch",
+            Error::MdocDigestMissing { .. } => "mdoc.digest_missing",
+            Error::MdocExpired(_) => "mdoc.expired",
+            Error::MdocNotYetValid(_) => "mdoc.not_yet_valid",
+            Error::MdocDocTypeMismatch { .. } => "mdoc.doctype_mismatch",
+            Error::MdocUntrustedIssuer(_) => "mdoc.untrusted_issuer",
+            Error::MdocBadDeviceSignature => "mdoc.bad_device_signature",
+            Error::MdocBadDeviceMac => "mdoc.bad_device_mac",
+            Error::MdocNoTranscript => "mdoc.no_transcript",
+            Error::MdocNoReaderKey => "mdoc.no_reader_key",
+            Error::MdocNotRequested { .. } => "mdoc.not_requested",
+            Error::MdocUnauthorizedDeviceElement { .. } => "mdoc.unauthorized_device_element",
+            Error::MdocNothingToPresent(_) => "mdoc.nothing_to_present",
         }
     }
 
@@ -1066,6 +1155,38 @@ mod tests {
             Error::JsonLdUndefinedTerm(String::new()),
             Error::JsonLdInvalid(String::new()),
             Error::JsonLdCanonicalizationLimit(0),
+            // mdoc
+            Error::MdocMalformed(String::new()),
+            Error::MdocUnsupportedDigest(String::new()),
+            Error::MdocDigestMismatch {
+                namespace: String::new(),
+                element: String::new(),
+            },
+            Error::MdocDigestMissing {
+                namespace: String::new(),
+                element: String::new(),
+                digest_id: 0,
+            },
+            Error::MdocExpired(String::new()),
+            Error::MdocNotYetValid(String::new()),
+            Error::MdocDocTypeMismatch {
+                expected: String::new(),
+                found: String::new(),
+            },
+            Error::MdocUntrustedIssuer(String::new()),
+            Error::MdocBadDeviceSignature,
+            Error::MdocBadDeviceMac,
+            Error::MdocNoTranscript,
+            Error::MdocNoReaderKey,
+            Error::MdocNotRequested {
+                namespace: String::new(),
+                element: String::new(),
+            },
+            Error::MdocUnauthorizedDeviceElement {
+                namespace: String::new(),
+                element: String::new(),
+            },
+            Error::MdocNothingToPresent(String::new()),
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));

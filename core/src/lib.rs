@@ -29,6 +29,7 @@ pub mod http;
 pub mod jose;
 #[cfg(feature = "jsonld")]
 pub mod jsonld;
+pub mod mdoc;
 pub mod pixelpass;
 pub mod qr;
 pub mod sdjwt;

@@ -7,6 +7,7 @@
 pub mod bitstring;
 pub mod data_integrity;
 pub mod jwt_vc;
+pub mod mdoc;
 pub mod sd_jwt_vc;
 pub mod status_list;
 pub mod vc_jose;

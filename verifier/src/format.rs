@@ -208,6 +208,7 @@ impl FormatRegistry {
             .register(Arc::new(crate::formats::jwt_vc::JwtVc))
             .register(Arc::new(crate::formats::vc_jose::VcJose));
             .register(Arc::new(crate::formats::ldp_vc::LdpVc));
+            .register(Arc::new(crate::formats::mdoc::Mdoc));
         registry
     }
 

@@ -121,6 +121,7 @@ pub struct VerifyRequest {
     session_transcript: Option<Vec<u8>>,
     decryption_keys: Vec<DecryptionKey>,
     holder_key: Option<PublicKey>,
+    device_request: Option<Vec<u8>>,
 }
 
 impl VerifyRequest {
@@ -133,6 +134,7 @@ impl VerifyRequest {
             session_transcript: None,
             decryption_keys: Vec::new(),
             holder_key: None,
+            device_request: None,
         }
     }
 
@@ -204,5 +206,21 @@ impl VerifyRequest {
     /// The expected holder key.
     pub fn expected_holder_key(&self) -> Option<&PublicKey> {
         self.holder_key.as_ref()
+    }
+
+    /// The reader's mdoc `DeviceRequest` (CBOR): an mdoc may then present nothing beyond it.
+    ///
+    /// ```
+    /// let r = inkan_verifier::VerifyRequest::bytes(vec![0xa0]).device_request(vec![0xa0]);
+    /// assert_eq!(r.mdoc_device_request(), Some(&[0xa0u8][..]));
+    /// ```
+    pub fn device_request(mut self, request: Vec<u8>) -> Self {
+        self.device_request = Some(request);
+        self
+    }
+
+    /// The mdoc `DeviceRequest`, if given.
+    pub fn mdoc_device_request(&self) -> Option<&[u8]> {
+        self.device_request.as_deref()
     }
 }

@@ -5,6 +5,7 @@
 pub mod claim169;
 pub mod jwt_vc;
 pub mod ldp_vc;
+pub mod mdoc;
 pub mod pixelpass;
 pub mod qr_image;
 pub mod sd_jwt;

@@ -84,6 +84,7 @@ fn builtin_registry_order() {
             "jwt_vc_json",
             "vc_jose_cose"
             "ldp_vc"
+            "mdoc"
         ]
     );
 }
