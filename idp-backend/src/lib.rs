@@ -3,3 +3,10 @@
 //! The reference backend: a foundational-ID registry (enrolment, UIN/VID, lifecycle,
 //! authentication factors, e-KYC) that is also an OIDC provider and an OpenID4VCI issuer.
 //! The binary (`src/main.rs`) wires these modules to a database and an HTTP server.
+
+pub mod dedup;
+pub mod ids;
+pub mod schema;
+
+#[cfg(test)]
+mod testutil;
