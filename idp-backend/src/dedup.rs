@@ -23,7 +23,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
-use hmac::{Hmac, Mac};
 use inkan_core::BoxFuture;
 use inkan_core::claim169::{BiometricFormat, BodyPart, SubFormat};
 use inkan_core::encoding::{b64_encode, b64url_encode};
@@ -33,9 +32,9 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
-use zeroize::Zeroizing;
 
 use crate::schema::{SchemaError, biometric_entries};
+use crate::secret::Secret;
 
 /// Why de-duplication could not be done. Codes are stable (`idp.*`).
 ///
@@ -298,7 +297,7 @@ impl fmt::Display for DemographicKey {
 }
 
 /// Shortest blind-index key, in bytes.
-pub const BLIND_KEY_MIN: usize = 32;
+pub const BLIND_KEY_MIN: usize = crate::secret::SECRET_MIN;
 
 /// A secret for blind indexes: the store indexes `digest(key)` instead of the key itself, so
 /// equal keys still meet but a database dump shows no names or birth dates.
@@ -312,33 +311,20 @@ pub const BLIND_KEY_MIN: usize = 32;
 /// assert_eq!(blind.digest(&a).len(), 43);
 /// # Ok::<(), inkan_idp::dedup::DedupError>(())
 /// ```
-pub struct BlindIndexKey(Zeroizing<Vec<u8>>);
-
-impl fmt::Debug for BlindIndexKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("BlindIndexKey(..)")
-    }
-}
+#[derive(Debug)]
+pub struct BlindIndexKey(Secret);
 
 impl BlindIndexKey {
     /// A key from at least [`BLIND_KEY_MIN`] secret bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, DedupError> {
-        if bytes.len() < BLIND_KEY_MIN {
-            return Err(DedupError::BadConfig(format!(
-                "blind index key must be at least {BLIND_KEY_MIN} bytes"
-            )));
-        }
-        Ok(Self(Zeroizing::new(bytes.to_vec())))
+        Secret::from_bytes(bytes).map(Self).ok_or_else(|| {
+            DedupError::BadConfig(format!("blind index key must be at least {BLIND_KEY_MIN} bytes"))
+        })
     }
 
-    /// base64url(HMAC-SHA256(key, "inkan-dedup-v1|" ‖ key text)).
+    /// base64url(HMAC-SHA256(key, "inkan-dedup-v1" ‖ key text)), through [`Secret::mac`].
     pub fn digest(&self, key: &DemographicKey) -> String {
-        let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.0) else {
-            unreachable!("HMAC takes keys of any length")
-        };
-        mac.update(b"inkan-dedup-v1|");
-        mac.update(key.to_string().as_bytes());
-        b64url_encode(mac.finalize().into_bytes())
+        b64url_encode(self.0.mac("inkan-dedup-v1", &[key.to_string().as_bytes()]))
     }
 }
 

@@ -23,13 +23,13 @@
 
 use std::fmt;
 
-use hmac::{Hmac, Mac};
 use inkan_core::clock::Clock;
 use inkan_core::encoding::b64url_encode;
 use rand_core::{OsRng, RngCore};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 use zeroize::Zeroizing;
+
+use crate::secret::Secret;
 
 /// Shortest UIN/VID accepted (MOSIP's default UIN length).
 pub const MIN_LEN: usize = 10;
@@ -1050,15 +1050,15 @@ impl From<Rid> for String {
 // --- pairwise subjects ---
 
 /// Shortest registry key for pairwise subjects, in bytes.
-pub const PAIRWISE_KEY_MIN: usize = 32;
+pub const PAIRWISE_KEY_MIN: usize = crate::secret::SECRET_MIN;
 
 /// The registry's secret for pairwise subject identifiers (OIDC Core §8.1).
 ///
 /// `subject(rp, uin)` = base64url(HMAC-SHA256(key, label ‖ rp ‖ uin)), each part prefixed by
-/// its length, with label `inkan-pairwise-v1`:
-/// the same for one relying party every time, unrelated between relying parties, and without
-/// the key neither reversible to the UIN nor linkable. The length prefixes keep
-/// (`"ab"`, `"1…"`) and (`"a"`, `"b1…"`) apart.
+/// its length, with label `inkan-pairwise-v1` ([`Secret::mac`]): the same for one relying
+/// party every time, unrelated between relying parties, and without the key neither
+/// reversible to the UIN nor linkable. The length prefixes keep (`"ab"`, `"1…"`) and
+/// (`"a"`, `"b1…"`) apart.
 ///
 /// ```
 /// use inkan_idp::ids::{PairwiseKey, Uin};
@@ -1070,51 +1070,30 @@ pub const PAIRWISE_KEY_MIN: usize = 32;
 /// assert_eq!(a.len(), 43);
 /// # Ok::<(), inkan_idp::ids::IdError>(())
 /// ```
-pub struct PairwiseKey(Zeroizing<Vec<u8>>);
-
-impl fmt::Debug for PairwiseKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("PairwiseKey(..)")
-    }
-}
+#[derive(Debug)]
+pub struct PairwiseKey(Secret);
 
 impl PairwiseKey {
     /// A key from at least [`PAIRWISE_KEY_MIN`] secret bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, IdError> {
-        if bytes.len() < PAIRWISE_KEY_MIN {
-            return Err(IdError::BadConfig(format!(
-                "pairwise key must be at least {PAIRWISE_KEY_MIN} bytes"
-            )));
-        }
-        Ok(Self(Zeroizing::new(bytes.to_vec())))
+        Secret::from_bytes(bytes).map(Self).ok_or_else(|| {
+            IdError::BadConfig(format!("pairwise key must be at least {PAIRWISE_KEY_MIN} bytes"))
+        })
     }
 
     /// A fresh random key (32 bytes from the OS).
     pub fn generate() -> Result<Self, IdError> {
-        let mut bytes = Zeroizing::new(vec![0u8; PAIRWISE_KEY_MIN]);
-        OsRng
-            .try_fill_bytes(&mut bytes)
-            .map_err(|e| IdError::Random(e.to_string()))?;
-        Ok(Self(bytes))
+        Secret::generate()
+            .map(Self)
+            .map_err(|e| IdError::Random(e.to_string()))
     }
 
     /// The pairwise `sub` of `uin` for `relying_party` (its client id or sector identifier).
     pub fn subject(&self, relying_party: &str, uin: &Uin) -> String {
-        b64url_encode(self.mac(&[
-            b"inkan-pairwise-v1",
-            relying_party.as_bytes(),
-            uin.as_str().as_bytes(),
-        ]))
-    }
-
-    /// HMAC over length-prefixed parts.
-    fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!());
-        for part in parts {
-            mac.update(&u64::try_from(part.len()).unwrap_or(u64::MAX).to_be_bytes());
-            mac.update(part);
-        }
-        mac.finalize().into_bytes().into()
+        b64url_encode(self.0.mac(
+            "inkan-pairwise-v1",
+            &[relying_party.as_bytes(), uin.as_str().as_bytes()],
+        ))
     }
 }
 

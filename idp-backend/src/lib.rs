@@ -5,8 +5,10 @@
 //! The binary (`src/main.rs`) wires these modules to a database and an HTTP server.
 
 pub mod dedup;
+pub mod factors;
 pub mod ids;
 pub mod schema;
+pub mod secret;
 
 #[cfg(test)]
 mod testutil;

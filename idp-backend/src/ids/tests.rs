@@ -310,5 +310,5 @@ fn pairwise_subjects_are_stable_unlinkable_and_keyed() {
         PairwiseKey::generate().unwrap().subject("x", &uin),
         PairwiseKey::generate().unwrap().subject("x", &uin)
     );
-    assert_eq!(format!("{k1:?}"), "PairwiseKey(..)");
+    assert_eq!(format!("{k1:?}"), "PairwiseKey(Secret(..))");
 }
