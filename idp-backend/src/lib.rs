@@ -5,6 +5,7 @@
 //! The binary (`src/main.rs`) wires these modules to a database and an HTTP server.
 
 pub mod dedup;
+pub mod ekyc;
 pub mod factors;
 pub mod ids;
 pub mod schema;

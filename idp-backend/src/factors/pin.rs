@@ -108,7 +108,8 @@ impl PinHasher {
         let Ok(hash) = PasswordHash::new(phc) else {
             return true;
         };
-        Params::try_from(&hash).map_or(true, |p| p != self.params)
+        let cost = |p: &Params| (p.m_cost(), p.t_cost(), p.p_cost());
+        Params::try_from(&hash).map_or(true, |p| cost(&p) != cost(&self.params))
     }
 }
 
