@@ -121,7 +121,10 @@ pub async fn verify(store: &Store) -> Result<Report, Broken> {
         }
         for r in rows {
             if r.seq != expected {
-                return Err(Broken::Gap { expected, found: r.seq });
+                return Err(Broken::Gap {
+                    expected,
+                    found: r.seq,
+                });
             }
             let e = Event {
                 actor: &r.actor,
@@ -144,5 +147,8 @@ pub async fn verify(store: &Store) -> Result<Report, Broken> {
     if head_seq != expected - 1 || head_hash != prev {
         return Err(Broken::HeadMismatch(head_seq, expected - 1));
     }
-    Ok(Report { entries: expected - 1, head: prev })
+    Ok(Report {
+        entries: expected - 1,
+        head: prev,
+    })
 }

@@ -152,7 +152,11 @@ impl FromRequestParts<AppState> for Operator {
             None => None,
             Some(v) => match v.to_str() {
                 Ok(s) if !s.is_empty() && s.len() <= MAX_PURPOSE => Some(s.to_string()),
-                _ => return Err(ApiError::bad_request("X-Purpose must be 1-200 visible ASCII characters")),
+                _ => {
+                    return Err(ApiError::bad_request(
+                        "X-Purpose must be 1-200 visible ASCII characters",
+                    ));
+                }
             },
         };
         let row: Option<(String, String)> =

@@ -88,14 +88,10 @@ impl Config {
     /// }).unwrap();
     /// assert_eq!(c.listen, "127.0.0.1:0");
     /// ```
-    pub fn load(
-        file: Option<&Path>,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError> {
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let mut c = match file {
             Some(p) => {
-                let text =
-                    std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.into(), e))?;
+                let text = std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.into(), e))?;
                 toml::from_str(&text)?
             }
             None => Config::default(),

@@ -5,6 +5,16 @@
 //! The binary (`src/main.rs`) wires these modules to a database and an HTTP server:
 //! [`server::start`] opens the store, loads the keys and serves [`api::router`].
 
+pub mod dedup;
+pub mod ekyc;
+pub mod factors;
+pub mod ids;
+pub mod schema;
+pub mod secret;
+
+#[cfg(test)]
+mod testutil;
+
 // --- idp: service, store, registry, sealing, audit ---
 pub mod api;
 pub mod audit;

@@ -78,7 +78,9 @@ enum KeysCmd {
 fn init_logs(cfg: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("INKAN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if cfg.log_format == "pretty" {
         b.init();
     } else {
@@ -89,7 +91,10 @@ fn init_logs(cfg: &Config) {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let file = cli.config.clone().or_else(|| std::env::var_os("INKAN_CONFIG").map(PathBuf::from));
+    let file = cli
+        .config
+        .clone()
+        .or_else(|| std::env::var_os("INKAN_CONFIG").map(PathBuf::from));
     let cfg = match Config::load(file.as_deref(), |k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {
@@ -118,13 +123,18 @@ async fn run(cmd: Cmd, cfg: &Config) -> Result<ExitCode, Box<dyn std::error::Err
             running.wait().await?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Audit { cmd: AuditCmd::Verify } => {
+        Cmd::Audit {
+            cmd: AuditCmd::Verify,
+        } => {
             let reg = server::open_registry(cfg).await?;
             let r = inkan_idp::audit::verify(&reg.store).await;
             reg.store.close().await;
             match r {
                 Ok(report) => {
-                    println!("{}", serde_json::json!({ "ok": true, "entries": report.entries, "head": report.head }));
+                    println!(
+                        "{}",
+                        serde_json::json!({ "ok": true, "entries": report.entries, "head": report.head })
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(b) => {
@@ -179,7 +189,10 @@ async fn bulk(cfg: &Config, file: &PathBuf, actor: &str) -> Result<ExitCode, Box
         let result = match serde_json::from_str::<serde_json::Value>(&line) {
             Ok(v) => {
                 let key = v["idempotency_key"].as_str().unwrap_or_default().to_string();
-                let who = Actor { id: actor, purpose: Some("bulk_import") };
+                let who = Actor {
+                    id: actor,
+                    purpose: Some("bulk_import"),
+                };
                 reg.enrol(who, &key, &v["identity"]).await.map(|a| (key, a))
             }
             Err(e) => Err(inkan_idp::error::ApiError::new(
@@ -205,5 +218,9 @@ async fn bulk(cfg: &Config, file: &PathBuf, actor: &str) -> Result<ExitCode, Box
     }
     eprintln!("\r{ok} enrolled, {failed} failed");
     reg.store.close().await;
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -67,10 +67,17 @@ impl Metrics {
         s.push_str("# TYPE idp_http_request_duration_seconds histogram\n");
         for (b, n) in BUCKETS_MS.iter().zip(&self.latency_buckets) {
             let le = *b as f64 / 1000.0;
-            let _ = writeln!(s, "idp_http_request_duration_seconds_bucket{{le=\"{le}\"}} {}", n.load(Relaxed));
+            let _ = writeln!(
+                s,
+                "idp_http_request_duration_seconds_bucket{{le=\"{le}\"}} {}",
+                n.load(Relaxed)
+            );
         }
         let count = self.latency_count.load(Relaxed);
-        let _ = writeln!(s, "idp_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}");
+        let _ = writeln!(
+            s,
+            "idp_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
+        );
         let sum = self.latency_sum_us.load(Relaxed) as f64 / 1e6;
         let _ = writeln!(s, "idp_http_request_duration_seconds_sum {sum}");
         let _ = writeln!(s, "idp_http_request_duration_seconds_count {count}");

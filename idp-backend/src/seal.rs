@@ -8,14 +8,13 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::Aes256Gcm;
-use hmac::{Hmac, Mac};
+use aes_gcm::aead::{Aead, KeyInit, Payload};
 use rand_core::{OsRng, RngCore};
-use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::dedup::{BlindIndexKey, DemographicKey};
+use crate::secret::Secret;
 use crate::store::{Store, now};
 
 const NONCE_LEN: usize = 12;
@@ -115,13 +114,15 @@ fn key_aad(id: &str, purpose: &str) -> Vec<u8> {
 pub struct Sealer {
     active: String,
     keys: HashMap<String, Aes256Gcm>,
-    index_key: Zeroizing<Vec<u8>>,
+    index: Secret,
     demographic: BlindIndexKey,
 }
 
 impl std::fmt::Debug for Sealer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sealer").field("active", &self.active).finish_non_exhaustive()
+        f.debug_struct("Sealer")
+            .field("active", &self.active)
+            .finish_non_exhaustive()
     }
 }
 
@@ -170,7 +171,14 @@ impl Sealer {
             (Some(active), Some(index_key)) => {
                 let demographic = BlindIndexKey::from_bytes(&index_key)
                     .map_err(|e| SealError::UnknownKey(e.to_string()))?;
-                Ok(Self { active, keys, index_key, demographic })
+                let index =
+                    Secret::from_bytes(&index_key).ok_or_else(|| SealError::UnknownKey("index".into()))?;
+                Ok(Self {
+                    active,
+                    keys,
+                    index,
+                    demographic,
+                })
             }
             _ => Err(SealError::UnknownKey("data/index".into())),
         }
@@ -199,15 +207,10 @@ impl Sealer {
         self.demographic.digest(key)
     }
 
-    /// A keyed hash of `value` (hex), so equal values can be found without storing them.
-    pub fn blind_index(&self, kind: &str, value: &[u8]) -> String {
-        let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key) else {
-            return String::new();
-        };
-        mac.update(kind.as_bytes());
-        mac.update(&[0]);
-        mac.update(value);
-        hex::encode(mac.finalize().into_bytes())
+    /// A keyed hash (hex) of `parts` under the index key, labelled by `kind`, so equal values
+    /// can be found without storing them.
+    pub fn blind_index(&self, kind: &str, parts: &[&[u8]]) -> String {
+        hex::encode(self.index.mac(kind, parts))
     }
 }
 

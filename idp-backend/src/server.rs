@@ -45,14 +45,21 @@ pub async fn open_registry(cfg: &Config) -> Result<Registry, StartError> {
         None => IdSchema::default_schema(),
         Some(p) => {
             let text = std::fs::read(p)?;
-            let v: serde_json::Value =
-                serde_json::from_slice(&text).map_err(|e| StartError::Config(format!("{}: {e}", p.display())))?;
+            let v: serde_json::Value = serde_json::from_slice(&text)
+                .map_err(|e| StartError::Config(format!("{}: {e}", p.display())))?;
             IdSchema::new(&v)
         }
     }
     .map_err(|e| StartError::Config(e.to_string()))?;
-    Registry::new(store, sealer, schema, cfg.uin_length, cfg.centre_id, cfg.machine_id)
-        .map_err(|e| StartError::Config(e.to_string()))
+    Registry::new(
+        store,
+        sealer,
+        schema,
+        cfg.uin_length,
+        cfg.centre_id,
+        cfg.machine_id,
+    )
+    .map_err(|e| StartError::Config(e.to_string()))
 }
 
 /// A running server.
@@ -88,7 +95,11 @@ impl Running {
 pub async fn start(cfg: &Config) -> Result<Running, StartError> {
     let registry = open_registry(cfg).await?;
     let demo_token = if cfg.seed_demo_operator && !has_operators(&registry.store).await? {
-        Some(create_operator(&registry.store, "demo administrator", Role::Administrator).await?.1)
+        Some(
+            create_operator(&registry.store, "demo administrator", Role::Administrator)
+                .await?
+                .1,
+        )
     } else {
         None
     };
@@ -114,7 +125,13 @@ pub async fn start(cfg: &Config) -> Result<Running, StartError> {
             .await
     });
     tracing::info!(%addr, backend = ?registry.store.backend(), "inkan-idp listening");
-    Ok(Running { addr, demo_token, shutdown: Some(tx), task, registry })
+    Ok(Running {
+        addr,
+        demo_token,
+        shutdown: Some(tx),
+        task,
+        registry,
+    })
 }
 
 async fn signal() {

@@ -16,5 +16,15 @@ async fn every_scenario_on_postgres() {
             s.stop().await;
         )*};
     }
-    run!(enrolment, lifecycle, authn, bad_input, sql_metacharacters, concurrent, bulk, ops, audit_tamper);
+    run!(
+        enrolment,
+        lifecycle,
+        authn,
+        bad_input,
+        sql_metacharacters,
+        concurrent,
+        bulk,
+        ops,
+        audit_tamper
+    );
 }

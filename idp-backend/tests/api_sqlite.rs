@@ -16,4 +16,14 @@ macro_rules! on_sqlite {
     )*};
 }
 
-on_sqlite!(enrolment, lifecycle, authn, bad_input, sql_metacharacters, concurrent, bulk, ops, audit_tamper);
+on_sqlite!(
+    enrolment,
+    lifecycle,
+    authn,
+    bad_input,
+    sql_metacharacters,
+    concurrent,
+    bulk,
+    ops,
+    audit_tamper
+);

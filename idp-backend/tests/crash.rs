@@ -20,7 +20,11 @@ struct Proc {
 }
 
 fn spawn(dir: &std::path::Path, url: &str) -> (Proc, Option<String>) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_inkan-idp"))
         .env("INKAN_LISTEN", format!("127.0.0.1:{port}"))
         .env("INKAN_DATABASE_URL", url)
@@ -44,7 +48,13 @@ fn spawn(dir: &std::path::Path, url: &str) -> (Proc, Option<String>) {
     if let Ok(t) = rx.recv_timeout(std::time::Duration::from_secs(30)) {
         token = Some(t);
     }
-    (Proc { child, base: format!("http://127.0.0.1:{port}") }, token)
+    (
+        Proc {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        },
+        token,
+    )
 }
 
 async fn wait_ready(client: &reqwest::Client, base: &str) {
@@ -61,12 +71,21 @@ async fn wait_ready(client: &reqwest::Client, base: &str) {
 
 fn ndjson() -> String {
     (0..RECORDS)
-        .map(|i| json!({ "idempotency_key": format!("crash-{i}"), "identity": common::person(40_000 + i) }).to_string() + "\n")
+        .map(|i| {
+            json!({ "idempotency_key": format!("crash-{i}"), "identity": common::person(40_000 + i) })
+                .to_string()
+                + "\n"
+        })
         .collect()
 }
 
 /// Sends the bulk file; returns acknowledged (key → uin), stopping after `stop_after` lines.
-async fn send_bulk(client: &reqwest::Client, base: &str, token: &str, stop_after: Option<(usize, &mut Proc)>) -> HashMap<String, String> {
+async fn send_bulk(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    stop_after: Option<(usize, &mut Proc)>,
+) -> HashMap<String, String> {
     let mut r = client
         .post(format!("{base}/v1/enrolments/bulk"))
         .bearer_auth(token)
@@ -89,7 +108,10 @@ async fn send_bulk(client: &reqwest::Client, base: &str, token: &str, stop_after
             let line: Vec<u8> = buf.drain(..=nl).collect();
             let v: Value = serde_json::from_slice(&line).unwrap();
             assert_eq!(v["status"], 201, "{v}");
-            acked.insert(v["idempotency_key"].as_str().unwrap().to_string(), v["uin"].as_str().unwrap().to_string());
+            acked.insert(
+                v["idempotency_key"].as_str().unwrap().to_string(),
+                v["uin"].as_str().unwrap().to_string(),
+            );
         }
         if let Some((n, proc_)) = stop_after.as_mut() {
             if acked.len() >= *n {
@@ -114,10 +136,17 @@ async fn sigkill_during_bulk_then_retry() {
     wait_ready(&client, &first.base).await;
     let base = first.base.clone();
     let acked = send_bulk(&client, &base, &token, Some((KILL_AFTER, &mut first))).await;
-    assert!(acked.len() >= KILL_AFTER && acked.len() < RECORDS, "killed after {} acknowledgements", acked.len());
+    assert!(
+        acked.len() >= KILL_AFTER && acked.len() < RECORDS,
+        "killed after {} acknowledgements",
+        acked.len()
+    );
 
     let (mut second, none) = spawn(dir.path(), &url);
-    assert!(none.is_none(), "the demo token is printed only on the first start");
+    assert!(
+        none.is_none(),
+        "the demo token is printed only on the first start"
+    );
     wait_ready(&client, &second.base).await;
     let all = send_bulk(&client, &second.base, &token, None).await;
     assert_eq!(all.len(), RECORDS);
@@ -131,8 +160,14 @@ async fn sigkill_during_bulk_then_retry() {
 
     let store = inkan_idp::store::Store::open(&url, 1, "normal").await.unwrap();
     let q = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(store.pool());
-    assert_eq!(q("SELECT COUNT(*) FROM identities").await.unwrap(), RECORDS as i64);
-    assert_eq!(q("SELECT COUNT(*) FROM enrolments").await.unwrap(), RECORDS as i64);
+    assert_eq!(
+        q("SELECT COUNT(*) FROM identities").await.unwrap(),
+        RECORDS as i64
+    );
+    assert_eq!(
+        q("SELECT COUNT(*) FROM enrolments").await.unwrap(),
+        RECORDS as i64
+    );
     let half = "SELECT COUNT(*) FROM identities i WHERE NOT EXISTS (SELECT 1 FROM identity_history h WHERE h.uin = i.uin) \
                 OR NOT EXISTS (SELECT 1 FROM dedup_keys d WHERE d.uin = i.uin)";
     assert_eq!(q(half).await.unwrap(), 0, "half-written identities");

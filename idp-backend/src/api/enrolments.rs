@@ -40,12 +40,10 @@ struct BulkLine {
 }
 
 pub(super) fn routes(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .route("/v1/enrolments", post(create))
-        .route(
-            "/v1/enrolments/bulk",
-            post(bulk).layer(DefaultBodyLimit::max(state.max_bulk_bytes)),
-        )
+    Router::new().route("/v1/enrolments", post(create)).route(
+        "/v1/enrolments/bulk",
+        post(bulk).layer(DefaultBodyLimit::max(state.max_bulk_bytes)),
+    )
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -84,9 +82,14 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     op.require(Permission::Enrol, "enrol")?;
     let key = idempotency_key(&headers)?;
-    let actor = Actor { id: &op.id, purpose: op.purpose.as_deref() };
+    let actor = Actor {
+        id: &op.id,
+        purpose: op.purpose.as_deref(),
+    };
     let result = state.registry.enrol(actor, &key, &req.identity).await;
-    state.metrics.observe_enrolment(result.as_ref().map(|a| a.status).map_err(|e| e.code()));
+    state
+        .metrics
+        .observe_enrolment(result.as_ref().map(|a| a.status).map_err(|e| e.code()));
     let answer = result?;
     Ok((answer.status, Json(answer.body)).into_response())
 }
@@ -121,9 +124,15 @@ pub async fn bulk(State(state): State<AppState>, op: Operator, body: Bytes) -> R
         }
     });
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|b| (Ok::<_, std::convert::Infallible>(b), rx))
+        rx.recv()
+            .await
+            .map(|b| (Ok::<_, std::convert::Infallible>(b), rx))
     });
-    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], Body::from_stream(stream)).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        Body::from_stream(stream),
+    )
+        .into_response())
 }
 
 async fn bulk_one(state: &AppState, op: &Operator, line_no: usize, line: &[u8]) -> Value {
@@ -135,15 +144,33 @@ async fn bulk_one(state: &AppState, op: &Operator, line_no: usize, line: &[u8]) 
         v
     };
     if line.len() > state.max_body_bytes {
-        return failed(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "idp.payload_too_large", "record too large"));
+        return failed(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "idp.payload_too_large",
+            "record too large",
+        ));
     }
     let rec: BulkLine = match serde_json::from_slice(line) {
         Ok(r) => r,
-        Err(e) => return failed(ApiError::new(StatusCode::BAD_REQUEST, "idp.malformed_json", e.to_string())),
+        Err(e) => {
+            return failed(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "idp.malformed_json",
+                e.to_string(),
+            ));
+        }
     };
-    let actor = Actor { id: &op.id, purpose: op.purpose.as_deref() };
-    let result = state.registry.enrol(actor, &rec.idempotency_key, &rec.identity).await;
-    state.metrics.observe_enrolment(result.as_ref().map(|a| a.status).map_err(|e| e.code()));
+    let actor = Actor {
+        id: &op.id,
+        purpose: op.purpose.as_deref(),
+    };
+    let result = state
+        .registry
+        .enrol(actor, &rec.idempotency_key, &rec.identity)
+        .await;
+    state
+        .metrics
+        .observe_enrolment(result.as_ref().map(|a| a.status).map_err(|e| e.code()));
     match result {
         Ok(a) => {
             let mut v = json!({ "line": line_no, "idempotency_key": rec.idempotency_key, "status": a.status.as_u16() });

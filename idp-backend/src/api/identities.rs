@@ -59,7 +59,10 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 fn actor(op: &Operator) -> Actor<'_> {
-    Actor { id: &op.id, purpose: op.purpose.as_deref() }
+    Actor {
+        id: &op.id,
+        purpose: op.purpose.as_deref(),
+    }
 }
 
 /// Reads an identity (audited).
@@ -68,7 +71,11 @@ fn actor(op: &Operator) -> Actor<'_> {
     responses((status = 200, body = IdentityRecord), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("operator_token" = [])))]
-pub async fn read(State(s): State<AppState>, op: Operator, Path(uin): Path<String>) -> Result<Json<IdentityRecord>, ApiError> {
+pub async fn read(
+    State(s): State<AppState>,
+    op: Operator,
+    Path(uin): Path<String>,
+) -> Result<Json<IdentityRecord>, ApiError> {
     op.require(Permission::Read, "read identities")?;
     Ok(Json(s.registry.read(actor(&op), &uin).await?))
 }
@@ -88,7 +95,11 @@ pub async fn update(
     ApiJson(req): ApiJson<UpdateRequest>,
 ) -> Result<Json<IdentityRecord>, ApiError> {
     op.require(Permission::Update, "update identities")?;
-    Ok(Json(s.registry.update(actor(&op), &uin, &req.identity, &req.reason).await?))
+    Ok(Json(
+        s.registry
+            .update(actor(&op), &uin, &req.identity, &req.reason)
+            .await?,
+    ))
 }
 
 /// Every version of an identity with who changed it, when and why (audited).
@@ -96,7 +107,11 @@ pub async fn update(
     params(("uin" = String, Path)),
     responses((status = 200, body = Vec<HistoryEntry>), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("operator_token" = [])))]
-pub async fn history(State(s): State<AppState>, op: Operator, Path(uin): Path<String>) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
+pub async fn history(
+    State(s): State<AppState>,
+    op: Operator,
+    Path(uin): Path<String>,
+) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
     op.require(Permission::Update, "read identity history")?;
     Ok(Json(s.registry.history(actor(&op), &uin).await?))
 }
@@ -108,10 +123,18 @@ async fn status_change(
     reason: String,
     change: StatusChange,
 ) -> Result<Json<IdentityRecord>, ApiError> {
-    let p = if change == StatusChange::Block { Permission::Block } else { Permission::ChangeStatus };
+    let p = if change == StatusChange::Block {
+        Permission::Block
+    } else {
+        Permission::ChangeStatus
+    };
     op.require(p, "change this identity's status")?;
     let may_unblock = op.role == Role::Administrator;
-    Ok(Json(s.registry.change_status(actor(&op), &uin, change, &reason, may_unblock).await?))
+    Ok(Json(
+        s.registry
+            .change_status(actor(&op), &uin, change, &reason, may_unblock)
+            .await?,
+    ))
 }
 
 /// active → deactivated (supervisor, administrator).
@@ -120,7 +143,12 @@ async fn status_change(
     responses((status = 200, body = IdentityRecord), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("operator_token" = [])))]
-pub async fn deactivate(State(s): State<AppState>, op: Operator, Path(uin): Path<String>, ApiJson(r): ApiJson<ReasonRequest>) -> Result<Json<IdentityRecord>, ApiError> {
+pub async fn deactivate(
+    State(s): State<AppState>,
+    op: Operator,
+    Path(uin): Path<String>,
+    ApiJson(r): ApiJson<ReasonRequest>,
+) -> Result<Json<IdentityRecord>, ApiError> {
     status_change(s, op, uin, r.reason, StatusChange::Deactivate).await
 }
 
@@ -130,7 +158,12 @@ pub async fn deactivate(State(s): State<AppState>, op: Operator, Path(uin): Path
     responses((status = 200, body = IdentityRecord), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("operator_token" = [])))]
-pub async fn reactivate(State(s): State<AppState>, op: Operator, Path(uin): Path<String>, ApiJson(r): ApiJson<ReasonRequest>) -> Result<Json<IdentityRecord>, ApiError> {
+pub async fn reactivate(
+    State(s): State<AppState>,
+    op: Operator,
+    Path(uin): Path<String>,
+    ApiJson(r): ApiJson<ReasonRequest>,
+) -> Result<Json<IdentityRecord>, ApiError> {
     status_change(s, op, uin, r.reason, StatusChange::Reactivate).await
 }
 
@@ -140,7 +173,12 @@ pub async fn reactivate(State(s): State<AppState>, op: Operator, Path(uin): Path
     responses((status = 200, body = IdentityRecord), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("operator_token" = [])))]
-pub async fn block(State(s): State<AppState>, op: Operator, Path(uin): Path<String>, ApiJson(r): ApiJson<ReasonRequest>) -> Result<Json<IdentityRecord>, ApiError> {
+pub async fn block(
+    State(s): State<AppState>,
+    op: Operator,
+    Path(uin): Path<String>,
+    ApiJson(r): ApiJson<ReasonRequest>,
+) -> Result<Json<IdentityRecord>, ApiError> {
     status_change(s, op, uin, r.reason, StatusChange::Block).await
 }
 
@@ -150,7 +188,11 @@ pub async fn block(State(s): State<AppState>, op: Operator, Path(uin): Path<Stri
     responses((status = 200, body = LostUinResponse), (status = 400, body = Problem),
               (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("operator_token" = [])))]
-pub async fn lost_uin(State(s): State<AppState>, op: Operator, ApiJson(r): ApiJson<LostUinRequest>) -> Result<Json<LostUinResponse>, ApiError> {
+pub async fn lost_uin(
+    State(s): State<AppState>,
+    op: Operator,
+    ApiJson(r): ApiJson<LostUinRequest>,
+) -> Result<Json<LostUinResponse>, ApiError> {
     op.require(Permission::LostUin, "retrieve lost UINs")?;
     let (uin, rid) = s.registry.find_lost_uin(actor(&op), &r.identity).await?;
     Ok(Json(LostUinResponse { uin, rid }))

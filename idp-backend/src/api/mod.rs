@@ -118,15 +118,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 fn json_rejection(r: JsonRejection) -> ApiError {
     let detail = r.body_text();
     match r.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "idp.payload_too_large", "the request body is too large")
-        }
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "idp.payload_too_large",
+            "the request body is too large",
+        ),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "idp.unsupported_media_type",
             "send Content-Type: application/json",
         ),
-        StatusCode::UNPROCESSABLE_ENTITY => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idp.bad_body", detail),
+        StatusCode::UNPROCESSABLE_ENTITY => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idp.bad_body", detail)
+        }
         _ => ApiError::new(StatusCode::BAD_REQUEST, "idp.malformed_json", detail),
     }
 }

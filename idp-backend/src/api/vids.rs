@@ -38,7 +38,10 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 fn actor(op: &Operator) -> Actor<'_> {
-    Actor { id: &op.id, purpose: op.purpose.as_deref() }
+    Actor {
+        id: &op.id,
+        purpose: op.purpose.as_deref(),
+    }
 }
 
 /// Issues a VID (supervisor, administrator).
@@ -54,7 +57,10 @@ pub async fn issue(
     ApiJson(r): ApiJson<IssueRequest>,
 ) -> Result<(StatusCode, Json<VidRecord>), ApiError> {
     op.require(Permission::ManageVids, "issue VIDs")?;
-    Ok((StatusCode::CREATED, Json(s.registry.issue_vid(actor(&op), &uin, r.vid_type).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(s.registry.issue_vid(actor(&op), &uin, r.vid_type).await?),
+    ))
 }
 
 /// Lists an identity's VIDs (audited).
@@ -62,7 +68,11 @@ pub async fn issue(
     params(("uin" = String, Path)),
     responses((status = 200, body = Vec<VidRecord>), (status = 403, body = Problem)),
     security(("operator_token" = [])))]
-pub async fn list(State(s): State<AppState>, op: Operator, Path(uin): Path<String>) -> Result<Json<Vec<VidRecord>>, ApiError> {
+pub async fn list(
+    State(s): State<AppState>,
+    op: Operator,
+    Path(uin): Path<String>,
+) -> Result<Json<Vec<VidRecord>>, ApiError> {
     op.require(Permission::ManageVids, "list VIDs")?;
     Ok(Json(s.registry.list_vids(actor(&op), &uin).await?))
 }
@@ -73,7 +83,11 @@ pub async fn list(State(s): State<AppState>, op: Operator, Path(uin): Path<Strin
     responses((status = 200, body = RevokeResponse), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("operator_token" = [])))]
-pub async fn revoke(State(s): State<AppState>, op: Operator, Path(vid): Path<String>) -> Result<Json<RevokeResponse>, ApiError> {
+pub async fn revoke(
+    State(s): State<AppState>,
+    op: Operator,
+    Path(vid): Path<String>,
+) -> Result<Json<RevokeResponse>, ApiError> {
     op.require(Permission::ManageVids, "revoke VIDs")?;
     let (revoked, replacement) = s.registry.revoke_vid(actor(&op), &vid).await?;
     Ok(Json(RevokeResponse { revoked, replacement }))

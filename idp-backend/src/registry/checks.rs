@@ -52,11 +52,11 @@ pub fn dedup_keys(sealer: &Sealer, identity: &Value) -> Result<Vec<(String, Stri
         .map(|k| (DEMOGRAPHIC.to_string(), sealer.demographic_index(k)))
         .collect();
     for s in BiometricSample::from_record(identity).map_err(dedup_error)? {
-        let mut material = Vec::with_capacity(s.data.len() + 16);
-        material.extend_from_slice(&s.body_part.key().to_be_bytes());
-        material.extend_from_slice(&s.format.code().to_be_bytes());
-        material.extend_from_slice(&s.data);
-        keys.push((BIOMETRIC.to_string(), sealer.blind_index(BIOMETRIC, &material)));
+        let (part, format) = (s.body_part.key().to_be_bytes(), s.format.code().to_be_bytes());
+        keys.push((
+            BIOMETRIC.to_string(),
+            sealer.blind_index(BIOMETRIC, &[&part, &format, &s.data]),
+        ));
     }
     keys.sort();
     keys.dedup();
@@ -72,5 +72,8 @@ pub fn demographic_keys(sealer: &Sealer, identity: &Value) -> Result<Vec<(String
             format!("fullName, dateOfBirth and gender are needed to find a UIN: {e}"),
         )
     })?;
-    Ok(keys.iter().map(|k| (DEMOGRAPHIC.to_string(), sealer.demographic_index(k))).collect())
+    Ok(keys
+        .iter()
+        .map(|k| (DEMOGRAPHIC.to_string(), sealer.demographic_index(k)))
+        .collect())
 }

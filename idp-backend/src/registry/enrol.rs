@@ -62,12 +62,21 @@ impl Registry {
         }
         if let Some((uin, rid)) = find_duplicate(&mut w, keys).await? {
             let purpose = actor.purpose("enrolment");
-            let e = Event { actor: actor.id, action: "enrolment.duplicate", purpose, subject: &uin };
+            let e = Event {
+                actor: actor.id,
+                action: "enrolment.duplicate",
+                purpose,
+                subject: &uin,
+            };
             audit::append(&mut w, e).await?;
             w.commit().await?;
             return Err(Raced::Api(
-                ApiError::new(StatusCode::CONFLICT, "idp.duplicate", "this person is already registered")
-                    .with(json!({ "existing": { "rid": rid } })),
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    "idp.duplicate",
+                    "this person is already registered",
+                )
+                .with(json!({ "existing": { "rid": rid } })),
             ));
         }
         let uin = self.uin_generator()?.uin().map_err(ApiError::internal)?;
@@ -87,7 +96,18 @@ impl Registry {
         .execute(&mut *w.tx)
         .await?;
         let (hkey, hsealed) = self.sealer.seal(&history_aad(uin, 1), plain.as_bytes());
-        insert_history(&mut w, uin, 1, "create", actor.id, "enrolment", at, &hkey, &hsealed).await?;
+        insert_history(
+            &mut w,
+            uin,
+            1,
+            "create",
+            actor.id,
+            "enrolment",
+            at,
+            &hkey,
+            &hsealed,
+        )
+        .await?;
         insert_dedup_keys(&mut w, uin, keys).await?;
         let body = json!({ "rid": rid, "uin": uin });
         sqlx::query(
@@ -101,10 +121,18 @@ impl Registry {
         .bind(at)
         .execute(&mut *w.tx)
         .await?;
-        let e = Event { actor: actor.id, action: "enrolment.create", purpose: actor.purpose("enrolment"), subject: uin };
+        let e = Event {
+            actor: actor.id,
+            action: "enrolment.create",
+            purpose: actor.purpose("enrolment"),
+            subject: uin,
+        };
         audit::append(&mut w, e).await?;
         w.commit().await?;
-        Ok(Answer { status: StatusCode::CREATED, body })
+        Ok(Answer {
+            status: StatusCode::CREATED,
+            body,
+        })
     }
 
     async fn next_rid(&self, w: &mut WriteTx) -> Result<String, Raced> {
@@ -165,7 +193,11 @@ pub(super) async fn find_duplicate(
     Ok(None)
 }
 
-pub(super) async fn insert_dedup_keys(w: &mut WriteTx, uin: &str, keys: &[(String, String)]) -> Result<(), sqlx::Error> {
+pub(super) async fn insert_dedup_keys(
+    w: &mut WriteTx,
+    uin: &str,
+    keys: &[(String, String)],
+) -> Result<(), sqlx::Error> {
     for (kind, hash) in keys {
         sqlx::query("INSERT INTO dedup_keys (kind, key_hash, uin) VALUES ($1, $2, $3)")
             .bind(kind)

@@ -110,7 +110,11 @@ struct Row {
 pub fn check_reason(reason: &str) -> Result<(), ApiError> {
     let r = reason.trim();
     if r.is_empty() || r.chars().count() > MAX_REASON {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "idp.bad_reason", "reason must be 1-500 characters"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "idp.bad_reason",
+            "reason must be 1-500 characters",
+        ));
     }
     Ok(())
 }
@@ -159,7 +163,12 @@ impl Registry {
     pub async fn read(&self, actor: Actor<'_>, uin: &str) -> Result<IdentityRecord, ApiError> {
         let mut w = self.store.begin_write().await?;
         let (row, doc) = self.load(&mut w, uin).await?;
-        let e = Event { actor: actor.id, action: "identity.read", purpose: actor.purpose("lifecycle"), subject: uin };
+        let e = Event {
+            actor: actor.id,
+            action: "identity.read",
+            purpose: actor.purpose("lifecycle"),
+            subject: uin,
+        };
         audit::append(&mut w, e).await?;
         w.commit().await?;
         Self::record(row, doc)
@@ -176,7 +185,12 @@ impl Registry {
         .bind(uin)
         .fetch_all(&mut *w.tx)
         .await?;
-        let e = Event { actor: actor.id, action: "identity.history", purpose: actor.purpose("lifecycle"), subject: uin };
+        let e = Event {
+            actor: actor.id,
+            action: "identity.history",
+            purpose: actor.purpose("lifecycle"),
+            subject: uin,
+        };
         audit::append(&mut w, e).await?;
         w.commit().await?;
         rows.into_iter()
@@ -186,14 +200,27 @@ impl Registry {
                     .open(&key_id, &history_aad(uin, version), &data)
                     .map_err(ApiError::internal)?;
                 let identity = serde_json::from_slice(&plain).map_err(ApiError::internal)?;
-                Ok(HistoryEntry { version, change, actor, reason, at, identity })
+                Ok(HistoryEntry {
+                    version,
+                    change,
+                    actor,
+                    reason,
+                    at,
+                    identity,
+                })
             })
             .collect()
     }
 
     /// Replaces an identity's document (validated, de-duplicated against everybody else),
     /// keeping the old version in the history.
-    pub async fn update(&self, actor: Actor<'_>, uin: &str, identity: &Value, reason: &str) -> Result<IdentityRecord, ApiError> {
+    pub async fn update(
+        &self,
+        actor: Actor<'_>,
+        uin: &str,
+        identity: &Value,
+        reason: &str,
+    ) -> Result<IdentityRecord, ApiError> {
         check_reason(reason)?;
         checks::validate(&self.schema, identity)?;
         let keys = checks::dedup_keys(&self.sealer, identity)?;
@@ -208,16 +235,25 @@ impl Registry {
         reason: &str,
         keys: &[(String, String)],
     ) -> Result<IdentityRecord, Raced> {
-            let mut w = self.store.begin_write().await?;
+        let mut w = self.store.begin_write().await?;
         let (row, _) = self.load(&mut w, uin).await?;
         if row.status == Status::Blocked.as_str() {
-            return Err(Raced::Api(ApiError::conflict("a blocked identity cannot be updated")));
+            return Err(Raced::Api(ApiError::conflict(
+                "a blocked identity cannot be updated",
+            )));
         }
-        sqlx::query("DELETE FROM dedup_keys WHERE uin = $1").bind(uin).execute(&mut *w.tx).await?;
+        sqlx::query("DELETE FROM dedup_keys WHERE uin = $1")
+            .bind(uin)
+            .execute(&mut *w.tx)
+            .await?;
         if let Some((_, rid)) = find_duplicate(&mut w, keys).await? {
             return Err(Raced::Api(
-                ApiError::new(StatusCode::CONFLICT, "idp.duplicate", "the new data matches another registered person")
-                    .with(serde_json::json!({ "existing": { "rid": rid } })),
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    "idp.duplicate",
+                    "the new data matches another registered person",
+                )
+                .with(serde_json::json!({ "existing": { "rid": rid } })),
             ));
         }
         insert_dedup_keys(&mut w, uin, keys).await?;
@@ -225,20 +261,33 @@ impl Registry {
         let version = row.version + 1;
         let at = now();
         let (key_id, sealed) = self.sealer.seal(&identity_aad(uin), plain.as_bytes());
-        sqlx::query("UPDATE identities SET data = $1, key_id = $2, version = $3, updated_at = $4 WHERE uin = $5")
-            .bind(&sealed)
-            .bind(&key_id)
-            .bind(version)
-            .bind(at)
-            .bind(uin)
-            .execute(&mut *w.tx)
-            .await?;
+        sqlx::query(
+            "UPDATE identities SET data = $1, key_id = $2, version = $3, updated_at = $4 WHERE uin = $5",
+        )
+        .bind(&sealed)
+        .bind(&key_id)
+        .bind(version)
+        .bind(at)
+        .bind(uin)
+        .execute(&mut *w.tx)
+        .await?;
         let (hk, hs) = self.sealer.seal(&history_aad(uin, version), plain.as_bytes());
         insert_history(&mut w, uin, version, "update", actor.id, reason, at, &hk, &hs).await?;
-        let e = Event { actor: actor.id, action: "identity.update", purpose: actor.purpose("lifecycle"), subject: uin };
+        let e = Event {
+            actor: actor.id,
+            action: "identity.update",
+            purpose: actor.purpose("lifecycle"),
+            subject: uin,
+        };
         audit::append(&mut w, e).await?;
         w.commit().await?;
-        let row = Row { version, key_id, data: sealed, updated_at: at, ..row };
+        let row = Row {
+            version,
+            key_id,
+            data: sealed,
+            updated_at: at,
+            ..row
+        };
         Ok(Self::record(row, identity.clone())?)
     }
 
@@ -265,7 +314,10 @@ impl Registry {
             }
             (StatusChange::Block, s) if s != Status::Blocked => (Status::Blocked, "block"),
             (_, s) => {
-                return Err(ApiError::conflict(format!("cannot {change:?} an identity that is {}", s.as_str())));
+                return Err(ApiError::conflict(format!(
+                    "cannot {change:?} an identity that is {}",
+                    s.as_str()
+                )));
             }
         };
         let version = row.version + 1;
@@ -279,24 +331,46 @@ impl Registry {
             .bind(uin)
             .execute(&mut *w.tx)
             .await?;
-        let (hk, hs) = self.sealer.seal(&history_aad(uin, version), doc.to_string().as_bytes());
+        let (hk, hs) = self
+            .sealer
+            .seal(&history_aad(uin, version), doc.to_string().as_bytes());
         insert_history(&mut w, uin, version, name, actor.id, reason, at, &hk, &hs).await?;
         let action = format!("identity.{name}");
-        let e = Event { actor: actor.id, action: &action, purpose: actor.purpose("lifecycle"), subject: uin };
+        let e = Event {
+            actor: actor.id,
+            action: &action,
+            purpose: actor.purpose("lifecycle"),
+            subject: uin,
+        };
         audit::append(&mut w, e).await?;
         w.commit().await?;
-        let row = Row { status: to.as_str().into(), status_reason: Some(reason.into()), version, updated_at: at, ..row };
+        let row = Row {
+            status: to.as_str().into(),
+            status_reason: Some(reason.into()),
+            version,
+            updated_at: at,
+            ..row
+        };
         Self::record(row, doc)
     }
 
     /// Finds the UIN of the person described by `demographics` (the same fields as an
     /// enrolment; only the de-duplication keys are used). Audited as `identity.lost_uin`.
-    pub async fn find_lost_uin(&self, actor: Actor<'_>, demographics: &Value) -> Result<(String, String), ApiError> {
+    pub async fn find_lost_uin(
+        &self,
+        actor: Actor<'_>,
+        demographics: &Value,
+    ) -> Result<(String, String), ApiError> {
         let keys = checks::demographic_keys(&self.sealer, demographics)?;
         let mut w = self.store.begin_write().await?;
         let hit = find_duplicate(&mut w, &keys).await?;
         let subject = hit.as_ref().map(|h| h.0.as_str()).unwrap_or("-");
-        let e = Event { actor: actor.id, action: "identity.lost_uin", purpose: actor.purpose("lost_uin"), subject };
+        let e = Event {
+            actor: actor.id,
+            action: "identity.lost_uin",
+            purpose: actor.purpose("lost_uin"),
+            subject,
+        };
         audit::append(&mut w, e).await?;
         w.commit().await?;
         hit.ok_or_else(|| ApiError::not_found("no registered person matches"))

@@ -60,7 +60,11 @@ impl Registry {
         machine_id: u32,
     ) -> Result<Self, ApiError> {
         let bad = |e: crate::ids::IdError| {
-            ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "idp.bad_config", e.to_string())
+            ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "idp.bad_config",
+                e.to_string(),
+            )
         };
         Ok(Self {
             store,

@@ -56,13 +56,28 @@ const VID_COLUMNS: &str = "vid, kind, status, expires_at, max_transactions, tran
 
 type VidRow = (String, String, String, Option<i64>, Option<i64>, i64, i64);
 
-fn to_record((vid, kind, status, expires_at, max_transactions, transactions, created_at): VidRow) -> VidRecord {
-    VidRecord { vid, kind, status, expires_at, max_transactions, transactions, created_at }
+fn to_record(
+    (vid, kind, status, expires_at, max_transactions, transactions, created_at): VidRow,
+) -> VidRecord {
+    VidRecord {
+        vid,
+        kind,
+        status,
+        expires_at,
+        max_transactions,
+        transactions,
+        created_at,
+    }
 }
 
 impl Registry {
     /// Issues a VID of `vid_type` to an active identity.
-    pub async fn issue_vid(&self, actor: Actor<'_>, uin: &str, vid_type: VidType) -> Result<VidRecord, ApiError> {
+    pub async fn issue_vid(
+        &self,
+        actor: Actor<'_>,
+        uin: &str,
+        vid_type: VidType,
+    ) -> Result<VidRecord, ApiError> {
         let policy = match vid_type {
             VidType::Perpetual => VidPolicy::perpetual(),
             VidType::Temporary => VidPolicy::temporary(),
@@ -71,7 +86,12 @@ impl Registry {
             let mut w = self.store.begin_write().await?;
             self.require_active(&mut w, uin).await?;
             let rec = self.insert_vid(&mut w, uin, &policy).await?;
-            let e = Event { actor: actor.id, action: "vid.issue", purpose: actor.purpose("vid"), subject: uin };
+            let e = Event {
+                actor: actor.id,
+                action: "vid.issue",
+                purpose: actor.purpose("vid"),
+                subject: uin,
+            };
             audit::append(&mut w, e).await?;
             w.commit().await?;
             Ok(rec)
@@ -103,7 +123,9 @@ impl Registry {
         .bind(at)
         .fetch_one(&mut *w.tx)
         .await?;
-        policy.check_issue(u32::try_from(active).unwrap_or(u32::MAX)).map_err(id_error)?;
+        policy
+            .check_issue(u32::try_from(active).unwrap_or(u32::MAX))
+            .map_err(id_error)?;
         let vid = self.vid_generator()?.vid().map_err(ApiError::internal)?;
         let rec = VidRecord {
             vid: vid.as_str().to_string(),
@@ -133,15 +155,27 @@ impl Registry {
     pub async fn list_vids(&self, actor: Actor<'_>, uin: &str) -> Result<Vec<VidRecord>, ApiError> {
         let mut w = self.store.begin_write().await?;
         let sql = format!("SELECT {VID_COLUMNS} FROM vids WHERE uin = $1 ORDER BY created_at, vid");
-        let rows: Vec<VidRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(uin).fetch_all(&mut *w.tx).await?;
-        let e = Event { actor: actor.id, action: "vid.list", purpose: actor.purpose("vid"), subject: uin };
+        let rows: Vec<VidRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(uin)
+            .fetch_all(&mut *w.tx)
+            .await?;
+        let e = Event {
+            actor: actor.id,
+            action: "vid.list",
+            purpose: actor.purpose("vid"),
+            subject: uin,
+        };
         audit::append(&mut w, e).await?;
         w.commit().await?;
         Ok(rows.into_iter().map(to_record).collect())
     }
 
     /// Revokes a VID; when its policy says so, issues a replacement (returned).
-    pub async fn revoke_vid(&self, actor: Actor<'_>, vid: &str) -> Result<(VidRecord, Option<VidRecord>), ApiError> {
+    pub async fn revoke_vid(
+        &self,
+        actor: Actor<'_>,
+        vid: &str,
+    ) -> Result<(VidRecord, Option<VidRecord>), ApiError> {
         if vid.is_empty() || vid.len() > 32 || !vid.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ApiError::not_found("no such VID"));
         }
@@ -149,7 +183,10 @@ impl Registry {
             let mut w = self.store.begin_write().await?;
             let sql = format!("SELECT uin, {VID_COLUMNS} FROM vids WHERE vid = $1");
             let row: Option<(String, String, String, String, Option<i64>, Option<i64>, i64, i64)> =
-                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(vid).fetch_optional(&mut *w.tx).await?;
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(vid)
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
             let Some((uin, v, kind, status, exp, max, tx, created)) = row else {
                 return Err(Raced::Api(ApiError::not_found("no such VID")));
             };
@@ -162,12 +199,18 @@ impl Registry {
                 .bind(vid)
                 .execute(&mut *w.tx)
                 .await?;
-            let replacement = if policy.replaces_on_revoke() && self.require_active(&mut w, &uin).await.is_ok() {
-                Some(self.insert_vid(&mut w, &uin, &policy).await?)
-            } else {
-                None
+            let replacement =
+                if policy.replaces_on_revoke() && self.require_active(&mut w, &uin).await.is_ok() {
+                    Some(self.insert_vid(&mut w, &uin, &policy).await?)
+                } else {
+                    None
+                };
+            let e = Event {
+                actor: actor.id,
+                action: "vid.revoke",
+                purpose: actor.purpose("vid"),
+                subject: &uin,
             };
-            let e = Event { actor: actor.id, action: "vid.revoke", purpose: actor.purpose("vid"), subject: &uin };
             audit::append(&mut w, e).await?;
             w.commit().await?;
             let revoked = to_record((v, kind, "revoked".into(), exp, max, tx, created));

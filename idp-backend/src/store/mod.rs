@@ -72,11 +72,7 @@ fn migrations(backend: Backend) -> Migrator {
 
 impl Store {
     /// Opens (creating a SQLite file if needed) and migrates the database at `url`.
-    pub async fn open(
-        url: &str,
-        max_connections: u32,
-        sqlite_synchronous: &str,
-    ) -> Result<Self, StoreError> {
+    pub async fn open(url: &str, max_connections: u32, sqlite_synchronous: &str) -> Result<Self, StoreError> {
         install_default_drivers();
         let (backend, url) = if let Some(rest) = url.strip_prefix("sqlite://") {
             let sep = if rest.contains('?') { '&' } else { '?' };

@@ -44,7 +44,9 @@ impl Server {
 
     async fn start(dir: tempfile::TempDir, url: String) -> Self {
         std::fs::write(dir.path().join("master.key"), "42".repeat(32)).unwrap();
-        let running = server::start(&config(dir.path(), &url)).await.expect("server starts");
+        let running = server::start(&config(dir.path(), &url))
+            .await
+            .expect("server starts");
         let admin = running.demo_token.clone().expect("demo token seeded");
         Self {
             base: format!("http://{}", running.addr),
@@ -63,7 +65,9 @@ impl Server {
     }
 
     pub fn req(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
-        self.client.request(method, format!("{}{path}", self.base)).bearer_auth(token)
+        self.client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token)
     }
 
     pub async fn enrol(&self, token: &str, key: &str, identity: &Value) -> Response {
@@ -84,23 +88,36 @@ impl Server {
             .await
             .unwrap();
         assert_eq!(r.status(), 201);
-        r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
+        r.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     /// Row counts of the tables that hold personal data, read directly from the database.
     pub async fn counts(&self) -> [i64; 4] {
-        let store = inkan_idp::store::Store::open(&self.url, 1, "normal").await.unwrap();
+        let store = inkan_idp::store::Store::open(&self.url, 1, "normal")
+            .await
+            .unwrap();
         let mut out = [0; 4];
-        for (i, t) in ["identities", "identity_history", "dedup_keys", "enrolments"].iter().enumerate() {
+        for (i, t) in ["identities", "identity_history", "dedup_keys", "enrolments"]
+            .iter()
+            .enumerate()
+        {
             let sql = format!("SELECT COUNT(*) FROM {t}");
-            out[i] = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(store.pool()).await.unwrap();
+            out[i] = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
         }
         store.close().await;
         out
     }
 
     pub async fn audit_ok(&self) -> i64 {
-        let store = inkan_idp::store::Store::open(&self.url, 1, "normal").await.unwrap();
+        let store = inkan_idp::store::Store::open(&self.url, 1, "normal")
+            .await
+            .unwrap();
         let r = inkan_idp::audit::verify(&store).await;
         store.close().await;
         r.expect("audit chain verifies").entries
@@ -109,8 +126,12 @@ impl Server {
 
 /// A distinct synthetic person (names differ in `i`).
 pub fn person(i: usize) -> Value {
-    const GIVEN: [&str; 8] = ["Amina", "Jean", "Kofi", "Maria", "Ngozi", "Pierre", "Sione", "Tariq"];
-    const FAMILY: [&str; 8] = ["Diallo", "Okafor", "Mensah", "Silva", "Nguyen", "Dubois", "Tupou", "Haddad"];
+    const GIVEN: [&str; 8] = [
+        "Amina", "Jean", "Kofi", "Maria", "Ngozi", "Pierre", "Sione", "Tariq",
+    ];
+    const FAMILY: [&str; 8] = [
+        "Diallo", "Okafor", "Mensah", "Silva", "Nguyen", "Dubois", "Tupou", "Haddad",
+    ];
     let name = format!("{} {} {}", GIVEN[i % 8], FAMILY[(i / 8) % 8], suffix(i));
     json!({
         "fullName": [{ "language": "eng", "value": name }],

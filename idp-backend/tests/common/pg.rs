@@ -23,7 +23,11 @@ fn pg_bin() -> PathBuf {
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false)
 }
 
 fn run(as_postgres: bool, cwd: &Path, program: &Path, args: &[&str]) {
@@ -34,7 +38,11 @@ fn run(as_postgres: bool, cwd: &Path, program: &Path, args: &[&str]) {
     } else {
         Command::new(program)
     };
-    let out = cmd.current_dir(cwd).args(args).output().unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    let out = cmd
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
     assert!(
         out.status.success(),
         "{} {:?} failed: {}{}",
@@ -46,32 +54,77 @@ fn run(as_postgres: bool, cwd: &Path, program: &Path, args: &[&str]) {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl PgCluster {
     pub fn start() -> Self {
         if let Ok(url) = std::env::var("INKAN_TEST_PG_URL") {
-            return Self { admin_url: url, owned: None };
+            return Self {
+                admin_url: url,
+                owned: None,
+            };
         }
         let bin = pg_bin();
         let root = is_root();
         let dir = tempfile::Builder::new().prefix("inkan-pg").tempdir().unwrap();
         if root {
-            let ok = Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir.path()).status().unwrap();
+            let ok = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .unwrap();
             assert!(ok.success(), "chown of the PostgreSQL test directory failed");
         }
         let data = dir.path().join("data");
         let data_s = data.to_str().unwrap();
-        run(root, dir.path(), &bin.join("initdb"), &["-D", data_s, "-U", "inkan", "-A", "trust", "--no-sync", "-E", "UTF8"]);
+        run(
+            root,
+            dir.path(),
+            &bin.join("initdb"),
+            &[
+                "-D",
+                data_s,
+                "-U",
+                "inkan",
+                "-A",
+                "trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ],
+        );
         let port = free_port();
         let opts = format!(
             "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c max_connections=200",
             dir.path().display()
         );
         let log = dir.path().join("pg.log");
-        run(root, dir.path(), &bin.join("pg_ctl"), &["-D", data_s, "-l", log.to_str().unwrap(), "-o", &opts, "-w", "-t", "60", "start"]);
-        Self { admin_url: format!("postgres://inkan@127.0.0.1:{port}/postgres"), owned: Some((bin, dir, root)) }
+        run(
+            root,
+            dir.path(),
+            &bin.join("pg_ctl"),
+            &[
+                "-D",
+                data_s,
+                "-l",
+                log.to_str().unwrap(),
+                "-o",
+                &opts,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+        );
+        Self {
+            admin_url: format!("postgres://inkan@127.0.0.1:{port}/postgres"),
+            owned: Some((bin, dir, root)),
+        }
     }
 
     /// A fresh, empty database; returns its URL.
@@ -82,9 +135,15 @@ impl PgCluster {
             .await
             .unwrap_or_else(|e| panic!("no PostgreSQL server reachable at {}: {e}", self.admin_url));
         let drop = format!("DROP DATABASE IF EXISTS {name}");
-        sqlx::query(sqlx::AssertSqlSafe(drop)).execute(&mut c).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(drop))
+            .execute(&mut c)
+            .await
+            .unwrap();
         let create = format!("CREATE DATABASE {name}");
-        sqlx::query(sqlx::AssertSqlSafe(create)).execute(&mut c).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(create))
+            .execute(&mut c)
+            .await
+            .unwrap();
         c.close().await.unwrap();
         let base = self.admin_url.rsplit_once('/').unwrap().0;
         format!("{base}/{name}")
@@ -102,7 +161,10 @@ impl Drop for PgCluster {
             } else {
                 Command::new(bin.join("pg_ctl"))
             };
-            let _ = cmd.current_dir(dir.path()).args(["-D", data.to_str().unwrap_or(""), "-m", "immediate", "stop"]).output();
+            let _ = cmd
+                .current_dir(dir.path())
+                .args(["-D", data.to_str().unwrap_or(""), "-m", "immediate", "stop"])
+                .output();
         }
     }
 }
