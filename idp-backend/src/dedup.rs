@@ -671,7 +671,7 @@ impl BiometricMatcher for AbisHttpMatcher {
             if candidates.iter().any(|c| c.score > 100) {
                 return Err(DedupError::Abis("identify: score above 100".into()));
             }
-            candidates.sort_by(|a, b| b.score.cmp(&a.score));
+            candidates.sort_by_key(|c| std::cmp::Reverse(c.score));
             Ok(candidates)
         })
     }

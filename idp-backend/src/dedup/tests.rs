@@ -137,9 +137,9 @@ async fn exact_matcher_identifies_verifies_and_forgets() {
     let thumb = sample(BodyPart::RightThumb, b"template-A");
     let iris = sample(BodyPart::LeftIris, b"template-B");
     m.insert("ref-1", &[thumb.clone(), iris.clone()]).await.unwrap();
-    m.insert("ref-2", &[iris.clone()]).await.unwrap();
+    m.insert("ref-2", std::slice::from_ref(&iris)).await.unwrap();
     assert_eq!(m.len(), 2);
-    let found = m.identify(&[iris.clone()]).await.unwrap();
+    let found = m.identify(std::slice::from_ref(&iris)).await.unwrap();
     let subjects: Vec<&str> = found.iter().map(|c| c.subject.as_str()).collect();
     assert_eq!(subjects, ["ref-1", "ref-2"]);
     // Same bytes on another body part, or one byte off, is no match.
@@ -155,9 +155,9 @@ async fn exact_matcher_identifies_verifies_and_forgets() {
             .unwrap()
             .is_empty()
     );
-    assert!(m.verify("ref-1", &[thumb.clone()]).await.unwrap());
-    assert!(!m.verify("ref-2", &[thumb.clone()]).await.unwrap());
-    assert!(!m.verify("nobody", &[thumb.clone()]).await.unwrap());
+    assert!(m.verify("ref-1", std::slice::from_ref(&thumb)).await.unwrap());
+    assert!(!m.verify("ref-2", std::slice::from_ref(&thumb)).await.unwrap());
+    assert!(!m.verify("nobody", std::slice::from_ref(&thumb)).await.unwrap());
     m.remove("ref-1").await.unwrap();
     assert!(m.identify(&[thumb]).await.unwrap().is_empty());
     assert_eq!(m.identify(&[iris]).await.unwrap().len(), 1);
@@ -255,14 +255,17 @@ async fn abis_adapter_over_loopback_https() {
     assert!(gallery.is_empty());
     // A failing ABIS and a nonsense answer are typed errors.
     let down = AbisHttpMatcher::new(server.client.clone(), format!("{}/down", server.base));
-    let err = down.identify(&[thumb.clone()]).await.unwrap_err();
+    let err = down.identify(std::slice::from_ref(&thumb)).await.unwrap_err();
     assert_eq!(
         (err.code(), err.to_string().contains("503")),
         ("idp.abis_failed", true)
     );
     let junk = AbisHttpMatcher::new(server.client.clone(), format!("{}/junk", server.base));
     assert_eq!(
-        junk.identify(&[thumb.clone()]).await.unwrap_err().code(),
+        junk.identify(std::slice::from_ref(&thumb))
+            .await
+            .unwrap_err()
+            .code(),
         "idp.abis_failed"
     );
     // Plain HTTP is refused by the client before anything is sent.

@@ -151,7 +151,7 @@ pub fn check_rules(pin: &str) -> Result<(), FactorError> {
 /// assert!(a.check(&FixedClock::at_unix(100 + 900)).is_ok());
 /// assert_eq!(a.succeeded(), PinAttempts::default());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PinAttempts {
     /// Wrong PINs in a row.
@@ -164,15 +164,6 @@ pub struct PinAttempts {
 pub const PIN_MAX_FAILURES: u32 = 5;
 /// Seconds a lock lasts.
 pub const PIN_LOCK_SECS: i64 = 15 * 60;
-
-impl Default for PinAttempts {
-    fn default() -> Self {
-        Self {
-            failures: 0,
-            locked_until: None,
-        }
-    }
-}
 
 impl PinAttempts {
     /// Fails with [`FactorError::PinLocked`] while a lock lasts (check before verifying).

@@ -312,3 +312,85 @@ fn pairwise_subjects_are_stable_unlinkable_and_keyed() {
     );
     assert_eq!(format!("{k1:?}"), "PairwiseKey(Secret(..))");
 }
+
+/// DESIGN.md §1 states the filters as regexes and substring rules; an independent oracle
+/// (fancy-regex, which has back-references) must agree with each filter on every input.
+mod design_oracle {
+    use fancy_regex::Regex;
+
+    use super::*;
+
+    struct Oracle {
+        repeated_digit: Regex,
+        repeated_block: Regex,
+        even_run: Regex,
+    }
+
+    static ORACLE: std::sync::LazyLock<Oracle> = std::sync::LazyLock::new(Oracle::new);
+
+    impl Oracle {
+        fn new() -> Self {
+            Self {
+                repeated_digit: Regex::new(r"(\d)\d?\1").unwrap(),
+                repeated_block: Regex::new(r"(\d{2,}).*?\1").unwrap(),
+                even_run: Regex::new(r"[2468]{3}").unwrap(),
+            }
+        }
+
+        fn rejects(&self, f: Filter, s: &str) -> bool {
+            let (head, tail) = (&s[..5], &s[s.len() - 5..]);
+            let seq = |w: &str| "01234567890123456789".contains(w) || "98765432109876543210".contains(w);
+            match f {
+                Filter::LeadingDigit => s.starts_with('0') || s.starts_with('1'),
+                Filter::RepeatedDigit => self.repeated_digit.is_match(s).unwrap(),
+                Filter::Sequence => (0..s.len() - 2).any(|i| seq(&s[i..i + 3])),
+                Filter::EvenRun => self.even_run.is_match(s).unwrap(),
+                Filter::RepeatedBlock => self.repeated_block.is_match(s).unwrap(),
+                Filter::SameEnds => head == tail,
+                Filter::MirroredEnds => head.chars().eq(tail.chars().rev()),
+                Filter::Restricted => s.contains("786") || s.contains("666"),
+                Filter::Cyclic => s.contains("142857"),
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+        #[test]
+        fn every_filter_agrees_with_the_design_rules(s in "[0-9]{10}|[0-9]{12}|[2-9][0-9]{9}") {
+            let oracle = &*ORACLE;
+            for f in Filter::ALL {
+                prop_assert_eq!(IdPolicy::uin().rejects(f, &s), oracle.rejects(f, &s), "{} on {}", f.name(), s);
+            }
+        }
+
+        /// Near-misses: a passing UIN with one digit changed or a block copied hits the
+        /// filters far more often than random strings do.
+        #[test]
+        fn mutated_uins_agree_too(pos in 0usize..10, digit in 0u8..10, from in 0usize..8, to in 0usize..8) {
+            let oracle = &*ORACLE;
+            let uin = IdGenerator::new(IdPolicy::uin()).unwrap().uin().unwrap();
+            let mut d = uin.as_str().as_bytes().to_vec();
+            d[pos] = b'0' + digit;
+            let (a, b) = (d[from], d[from + 1]);
+            d[to] = a;
+            d[to + 1] = b;
+            let s = String::from_utf8(d).unwrap();
+            for f in Filter::ALL {
+                prop_assert_eq!(IdPolicy::uin().rejects(f, &s), oracle.rejects(f, &s), "{} on {}", f.name(), s);
+            }
+        }
+    }
+
+    #[test]
+    fn generated_uins_match_no_design_rule() {
+        let oracle = &*ORACLE;
+        let mut g = IdGenerator::new(IdPolicy::uin()).unwrap();
+        for _ in 0..10_000 {
+            let uin = g.uin().unwrap();
+            for f in Filter::ALL {
+                assert!(!oracle.rejects(f, uin.as_str()), "{} on {uin}", f.name());
+            }
+        }
+    }
+}
