@@ -21,6 +21,7 @@ pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod loadgen;
 pub mod metrics;
 pub mod registry;
 pub mod seal;

@@ -50,6 +50,18 @@ enum Cmd {
         #[arg(long, default_value = "bulk-import")]
         actor: String,
     },
+    /// Enrol synthetic identities (with dedup) and time audited UIN look-ups; prints JSON.
+    Loadgen {
+        /// Identities to enrol.
+        #[arg(long, default_value_t = 10_000)]
+        count: usize,
+        /// Concurrent enrolling tasks.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+        /// Audited UIN reads to time afterwards.
+        #[arg(long, default_value_t = 2_000)]
+        lookups: usize,
+    },
     /// Key management (see ARCHITECTURE.md, "inkan-idp").
     Keys {
         #[command(subcommand)]
@@ -152,6 +164,17 @@ async fn run(cmd: Cmd, cfg: &Config) -> Result<ExitCode, Box<dyn std::error::Err
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Bulk { file, actor } => bulk(cfg, &file, &actor).await,
+        Cmd::Loadgen {
+            count,
+            concurrency,
+            lookups,
+        } => {
+            let reg = server::open_registry(cfg).await?;
+            let report = inkan_idp::loadgen::run(&reg, count, concurrency, lookups).await?;
+            reg.store.close().await;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Keys { cmd } => {
             let reg = server::open_registry(cfg).await?;
             let master = inkan_idp::seal::MasterKey::from_file(&cfg.master_key_path(), false)?;

@@ -93,6 +93,9 @@ pub struct HistoryEntry {
     pub identity: Value,
 }
 
+/// version, change, actor, reason, at, key_id, sealed data.
+type HistoryRow = (i64, String, String, String, i64, String, Vec<u8>);
+
 #[derive(sqlx::FromRow)]
 struct Row {
     uin: String,
@@ -178,7 +181,7 @@ impl Registry {
     pub async fn history(&self, actor: Actor<'_>, uin: &str) -> Result<Vec<HistoryEntry>, ApiError> {
         let mut w = self.store.begin_write().await?;
         self.load(&mut w, uin).await?;
-        let rows: Vec<(i64, String, String, String, i64, String, Vec<u8>)> = sqlx::query_as(
+        let rows: Vec<HistoryRow> = sqlx::query_as(
             "SELECT version, change, actor, reason, at, key_id, data FROM identity_history \
              WHERE uin = $1 ORDER BY version",
         )

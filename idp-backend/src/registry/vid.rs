@@ -11,7 +11,7 @@ use crate::ids::{IdError, VidPolicy, VidType};
 use crate::store::{WriteTx, now};
 
 /// A VID as served to an operator.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct VidRecord {
     /// The 16-digit VID.
     pub vid: String,
@@ -54,20 +54,11 @@ fn id_error(e: IdError) -> ApiError {
 
 const VID_COLUMNS: &str = "vid, kind, status, expires_at, max_transactions, transactions, created_at";
 
-type VidRow = (String, String, String, Option<i64>, Option<i64>, i64, i64);
-
-fn to_record(
-    (vid, kind, status, expires_at, max_transactions, transactions, created_at): VidRow,
-) -> VidRecord {
-    VidRecord {
-        vid,
-        kind,
-        status,
-        expires_at,
-        max_transactions,
-        transactions,
-        created_at,
-    }
+#[derive(sqlx::FromRow)]
+struct StoredVid {
+    uin: String,
+    #[sqlx(flatten)]
+    rec: VidRecord,
 }
 
 impl Registry {
@@ -155,7 +146,7 @@ impl Registry {
     pub async fn list_vids(&self, actor: Actor<'_>, uin: &str) -> Result<Vec<VidRecord>, ApiError> {
         let mut w = self.store.begin_write().await?;
         let sql = format!("SELECT {VID_COLUMNS} FROM vids WHERE uin = $1 ORDER BY created_at, vid");
-        let rows: Vec<VidRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let rows: Vec<VidRecord> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(uin)
             .fetch_all(&mut *w.tx)
             .await?;
@@ -167,7 +158,7 @@ impl Registry {
         };
         audit::append(&mut w, e).await?;
         w.commit().await?;
-        Ok(rows.into_iter().map(to_record).collect())
+        Ok(rows)
     }
 
     /// Revokes a VID; when its policy says so, issues a replacement (returned).
@@ -181,19 +172,18 @@ impl Registry {
         }
         retry_races(|| async {
             let mut w = self.store.begin_write().await?;
-            let sql = format!("SELECT uin, {VID_COLUMNS} FROM vids WHERE vid = $1");
-            let row: Option<(String, String, String, String, Option<i64>, Option<i64>, i64, i64)> =
-                sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                    .bind(vid)
-                    .fetch_optional(&mut *w.tx)
-                    .await?;
-            let Some((uin, v, kind, status, exp, max, tx, created)) = row else {
+            let sql = format!("SELECT {VID_COLUMNS}, uin FROM vids WHERE vid = $1");
+            let row: Option<StoredVid> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(vid)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+            let Some(StoredVid { uin, rec }) = row else {
                 return Err(Raced::Api(ApiError::not_found("no such VID")));
             };
-            if status != "active" {
+            if rec.status != "active" {
                 return Err(Raced::Api(ApiError::conflict("the VID is already revoked")));
             }
-            let policy = policy_for(&kind).ok_or_else(|| ApiError::internal("bad VID kind"))?;
+            let policy = policy_for(&rec.kind).ok_or_else(|| ApiError::internal("bad VID kind"))?;
             sqlx::query("UPDATE vids SET status = 'revoked', revoked_at = $1 WHERE vid = $2")
                 .bind(now())
                 .bind(vid)
@@ -213,7 +203,10 @@ impl Registry {
             };
             audit::append(&mut w, e).await?;
             w.commit().await?;
-            let revoked = to_record((v, kind, "revoked".into(), exp, max, tx, created));
+            let revoked = VidRecord {
+                status: "revoked".into(),
+                ..rec
+            };
             Ok((revoked, replacement))
         })
         .await
