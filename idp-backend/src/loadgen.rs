@@ -18,7 +18,8 @@ pub struct Report {
     pub backend: String,
     /// New identities enrolled.
     pub enrolled: usize,
-    /// Enrolments refused as duplicates (every 50th record repeats an earlier person).
+    /// Enrolments refused as duplicates: every 50th record repeats an earlier person, and some
+    /// synthetic names fold together under the dedup normalisation.
     pub duplicates: usize,
     /// Wall-clock seconds of the enrolment phase.
     pub seconds: f64,
@@ -41,10 +42,13 @@ pub struct Report {
 /// assert!(p["fullName"][0]["value"].as_str().is_some());
 /// ```
 pub fn synthetic(i: usize, salt: &str) -> Value {
+    // Consonants only, so names stay distinct after the dedup key's normalisation (which
+    // drops vowels).
+    const LETTERS: &[u8; 20] = b"bcdfghjklmnpqrstvwxz";
     let mut name = String::new();
     let mut n = i;
     loop {
-        name.push(char::from(b'b' + u8::try_from(n % 20).unwrap_or(0)));
+        name.push(char::from(LETTERS[n % 20]));
         n /= 20;
         if n == 0 {
             break;
