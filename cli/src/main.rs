@@ -13,8 +13,8 @@ mod mdoc;
 mod qr;
 mod sd_jwt;
 mod status_list;
-mod vc_jose;
 mod vc;
+mod vc_jose;
 mod verify;
 
 use std::process::ExitCode;
@@ -63,6 +63,12 @@ enum Command {
     /// W3C Bitstring Status Lists: create, set entries, show, sign as a status list credential.
     #[command(subcommand)]
     Bitstring(bitstring::BitstringCommand),
+    /// W3C credentials with Data Integrity proofs (ldp_vc): issue with a cryptosuite, present.
+    #[command(subcommand)]
+    Vc(vc::VcCommand),
+    /// ISO 18013-5 mdocs: issue from claims JSON, present as a DeviceResponse, test IACA + DS.
+    #[command(subcommand)]
+    Mdoc(mdoc::MdocCommand),
 }
 
 /// `inkan vc-jose` subcommands.
@@ -70,12 +76,6 @@ enum Command {
 enum VcJoseCommand {
     /// Issue from a claims JSON, signed with --key; prints {"credential": ...} (or credential_hex).
     Issue(vc_jose::IssueArgs),
-    /// W3C credentials with Data Integrity proofs (ldp_vc): issue with a cryptosuite, present.
-    #[command(subcommand)]
-    Vc(vc::VcCommand),
-    /// ISO 18013-5 mdocs: issue from claims JSON, present as a DeviceResponse, test IACA + DS.
-    #[command(subcommand)]
-    Mdoc(mdoc::MdocCommand),
 }
 
 fn main() -> ExitCode {

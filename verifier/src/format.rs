@@ -206,8 +206,8 @@ impl FormatRegistry {
             .register(Arc::new(PixelPass))
             .register(Arc::new(crate::formats::sd_jwt::SdJwtFormat::default()))
             .register(Arc::new(crate::formats::jwt_vc::JwtVc))
-            .register(Arc::new(crate::formats::vc_jose::VcJose));
-            .register(Arc::new(crate::formats::ldp_vc::LdpVc));
+            .register(Arc::new(crate::formats::vc_jose::VcJose))
+            .register(Arc::new(crate::formats::ldp_vc::LdpVc))
             .register(Arc::new(crate::formats::mdoc::Mdoc));
         registry
     }

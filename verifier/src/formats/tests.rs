@@ -82,8 +82,8 @@ fn builtin_registry_order() {
             "pixelpass",
             "sd-jwt",
             "jwt_vc_json",
-            "vc_jose_cose"
-            "ldp_vc"
+            "vc_jose_cose",
+            "ldp_vc",
             "mdoc"
         ]
     );
