@@ -57,7 +57,7 @@ pub fn synthetic(i: usize, salt: &str) -> Value {
     json!({
         "fullName": [{ "language": "eng", "value": format!("{salt} {name}") }],
         "dateOfBirth": format!("19{:02}-{:02}-{:02}", 40 + i % 60, 1 + i % 12, 1 + i % 28),
-        "gender": if i % 2 == 0 { "female" } else { "male" },
+        "gender": if i.is_multiple_of(2) { "female" } else { "male" },
     })
 }
 

@@ -59,10 +59,10 @@ fn spawn(dir: &std::path::Path, url: &str) -> (Proc, Option<String>) {
 
 async fn wait_ready(client: &reqwest::Client, base: &str) {
     for _ in 0..300 {
-        if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
-            if r.status() == 200 {
-                return;
-            }
+        if let Ok(r) = client.get(format!("{base}/readyz")).send().await
+            && r.status() == 200
+        {
+            return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
@@ -113,12 +113,12 @@ async fn send_bulk(
                 v["uin"].as_str().unwrap().to_string(),
             );
         }
-        if let Some((n, proc_)) = stop_after.as_mut() {
-            if acked.len() >= *n {
-                proc_.child.kill().unwrap(); // SIGKILL
-                proc_.child.wait().unwrap();
-                stop_after = None;
-            }
+        if let Some((n, proc_)) = stop_after.as_mut()
+            && acked.len() >= *n
+        {
+            proc_.child.kill().unwrap(); // SIGKILL
+            proc_.child.wait().unwrap();
+            stop_after = None;
         }
     }
     acked

@@ -263,14 +263,14 @@ fn verify_one(
     check_request(&proof, options)?;
     let key = methods.key_for(proof.verification_method(), proof.purpose())?;
     let alg = proof.cryptosuite().algorithm(key.key_type())?;
-    if let Some(len) = key.key_type().signature_len() {
-        if proof.proof_value().len() != len {
-            return Err(Error::DiBadProofValue(format!(
-                "{} bytes where a {} signature has {len}",
-                proof.proof_value().len(),
-                key.key_type()
-            )));
-        }
+    if let Some(len) = key.key_type().signature_len()
+        && proof.proof_value().len() != len
+    {
+        return Err(Error::DiBadProofValue(format!(
+            "{} bytes where a {} signature has {len}",
+            proof.proof_value().len(),
+            key.key_type()
+        )));
     }
     let mut config = proof.options();
     let previous: Vec<&Value> = proof
@@ -321,29 +321,29 @@ fn restore_context(unsecured: &mut Value, proof_ctx: &Value) -> Result<()> {
 fn check_time(proof: &Proof, options: &VerifyOptions<'_>) -> Result<()> {
     let now = options.clock.now_unix();
     let leeway = i64::try_from(options.leeway_secs).unwrap_or(i64::MAX);
-    if let Some(created) = proof.created() {
-        if created.unix_timestamp() > now.saturating_add(leeway) {
-            return Err(Error::DiProofInFuture(proof::format_date(created)));
-        }
+    if let Some(created) = proof.created()
+        && created.unix_timestamp() > now.saturating_add(leeway)
+    {
+        return Err(Error::DiProofInFuture(proof::format_date(created)));
     }
-    if let Some(expires) = proof.expires() {
-        if expires.unix_timestamp() < now.saturating_sub(leeway) {
-            return Err(Error::DiProofExpired(proof::format_date(expires)));
-        }
+    if let Some(expires) = proof.expires()
+        && expires.unix_timestamp() < now.saturating_sub(leeway)
+    {
+        return Err(Error::DiProofExpired(proof::format_date(expires)));
     }
     Ok(())
 }
 
 fn check_request(proof: &Proof, options: &VerifyOptions<'_>) -> Result<()> {
-    if let Some(expected) = options.challenge {
-        if proof.challenge() != Some(expected) {
-            return Err(Error::DiChallengeMismatch);
-        }
+    if let Some(expected) = options.challenge
+        && proof.challenge() != Some(expected)
+    {
+        return Err(Error::DiChallengeMismatch);
     }
-    if let Some(expected) = options.domain {
-        if !proof.domains().iter().any(|d| d == expected) {
-            return Err(Error::DiDomainMismatch);
-        }
+    if let Some(expected) = options.domain
+        && !proof.domains().iter().any(|d| d == expected)
+    {
+        return Err(Error::DiDomainMismatch);
     }
     Ok(())
 }

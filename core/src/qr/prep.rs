@@ -125,10 +125,10 @@ impl Gray {
         let (x0, x1, y0, y1) = quad.bounds();
         for y in clamp(y0, self.h)..clamp(y1.ceil(), self.h) {
             for x in clamp(x0, self.w)..clamp(x1.ceil(), self.w) {
-                if quad.contains(x as f64 + 0.5, y as f64 + 0.5) {
-                    if let Some(p) = self.px.get_mut(y * self.w + x) {
-                        *p = 255;
-                    }
+                if quad.contains(x as f64 + 0.5, y as f64 + 0.5)
+                    && let Some(p) = self.px.get_mut(y * self.w + x)
+                {
+                    *p = 255;
                 }
             }
         }

@@ -311,10 +311,10 @@ pub fn check_x5c_issuer(iss: &str, leaf: &crate::x509::Certificate) -> Result<()
         .filter(|s| s.eq_ignore_ascii_case("https://"))
         .and_then(|_| iss.get(8..))
         .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
-    if let Some(host) = host.filter(|h| !h.is_empty()) {
-        if leaf.san_dns_names().iter().any(|d| d.eq_ignore_ascii_case(host)) {
-            return Ok(());
-        }
+    if let Some(host) = host.filter(|h| !h.is_empty())
+        && leaf.san_dns_names().iter().any(|d| d.eq_ignore_ascii_case(host))
+    {
+        return Ok(());
     }
     Err(Error::Untrusted(format!(
         "the x5c certificate does not name the issuer {iss:?} in its subjectAltName"

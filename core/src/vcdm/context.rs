@@ -142,12 +142,12 @@ fn inline(defs: &Map<String, Value>, info: &mut ContextInfo, protected: &mut Has
             }
         };
         // An IRI (anything with a colon) must be well formed; a bare word refers to another term.
-        if let Some(iri) = iri.filter(|i| i.contains(':') && !i.starts_with('@')) {
-            if !is_url(iri) {
-                return Err(Error::VcdmContext(format!(
-                    "term {term:?} maps to {iri:?}, not a URL"
-                )));
-            }
+        if let Some(iri) = iri.filter(|i| i.contains(':') && !i.starts_with('@'))
+            && !is_url(iri)
+        {
+            return Err(Error::VcdmContext(format!(
+                "term {term:?} maps to {iri:?}, not a URL"
+            )));
         }
         info.terms.insert(term.clone());
         if is_protected {

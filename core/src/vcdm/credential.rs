@@ -256,15 +256,15 @@ impl Credential {
     pub fn check_validity(&self, clock: &dyn Clock, leeway_secs: u64) -> Result<()> {
         let now = clock.now_unix();
         let leeway = i64::try_from(leeway_secs).unwrap_or(i64::MAX);
-        if let Some(from) = self.valid_from {
-            if now.saturating_add(leeway) < from.unix_timestamp() {
-                return Err(Error::VcdmNotYetValid(rfc3339(from)));
-            }
+        if let Some(from) = self.valid_from
+            && now.saturating_add(leeway) < from.unix_timestamp()
+        {
+            return Err(Error::VcdmNotYetValid(rfc3339(from)));
         }
-        if let Some(until) = self.valid_until {
-            if now.saturating_sub(leeway) > until.unix_timestamp() {
-                return Err(Error::VcdmExpired(rfc3339(until)));
-            }
+        if let Some(until) = self.valid_until
+            && now.saturating_sub(leeway) > until.unix_timestamp()
+        {
+            return Err(Error::VcdmExpired(rfc3339(until)));
         }
         Ok(())
     }
@@ -371,10 +371,10 @@ fn validity(
             (Some(from), date(obj, "expirationDate")?)
         }
     };
-    if let (Some(f), Some(u)) = (from, until) {
-        if u < f {
-            return Err(Error::VcdmValidityOrder);
-        }
+    if let (Some(f), Some(u)) = (from, until)
+        && u < f
+    {
+        return Err(Error::VcdmValidityOrder);
     }
     Ok((from, until))
 }

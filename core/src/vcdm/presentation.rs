@@ -40,12 +40,12 @@ impl EnvelopedCredential {
         let obj = value
             .as_object()
             .ok_or_else(|| Error::VcdmEnveloped("must be an object".into()))?;
-        if let Some(ctx) = obj.get("@context") {
-            if one_or_many(ctx).first().and_then(Value::as_str) != Some(CONTEXT_V2) {
-                return Err(Error::VcdmEnveloped(format!(
-                    "the first @context must be {CONTEXT_V2}"
-                )));
-            }
+        if let Some(ctx) = obj.get("@context")
+            && one_or_many(ctx).first().and_then(Value::as_str) != Some(CONTEXT_V2)
+        {
+            return Err(Error::VcdmEnveloped(format!(
+                "the first @context must be {CONTEXT_V2}"
+            )));
         }
         let typed = obj
             .get("type")

@@ -339,12 +339,12 @@ fn reconcile_subject(
 ) -> Result<Option<String>> {
     let sub = string_claim(claims, "sub")?;
     let ids = subject_ids(credential)?;
-    if let Some(sub) = sub {
-        if let Some(id) = ids.iter().flatten().find(|id| **id != sub) {
-            return Err(Error::VcJwtSubjectMismatch(format!(
-                "sub is {sub:?} but vc.credentialSubject.id is {id:?}"
-            )));
-        }
+    if let Some(sub) = sub
+        && let Some(id) = ids.iter().flatten().find(|id| **id != sub)
+    {
+        return Err(Error::VcJwtSubjectMismatch(format!(
+            "sub is {sub:?} but vc.credentialSubject.id is {id:?}"
+        )));
     }
     let subject = match (sub, ids.as_slice()) {
         (Some(sub), _) => Some(sub.to_owned()),

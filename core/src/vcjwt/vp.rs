@@ -122,12 +122,12 @@ pub fn parse_vp(token: &str) -> Result<ParsedVpJwt> {
         (Some(one), _) | (None, Some(one)) => one.to_owned(),
         (None, None) => return Err(malformed("neither iss nor vp.holder names the holder")),
     };
-    if let (Some(jti), Some(id)) = (string_claim(&claims, "jti")?, string_claim(vp, "id")?) {
-        if jti != id {
-            return Err(Error::VcJwtIdMismatch(format!(
-                "jti is {jti:?} but vp.id is {id:?}"
-            )));
-        }
+    if let (Some(jti), Some(id)) = (string_claim(&claims, "jti")?, string_claim(vp, "id")?)
+        && jti != id
+    {
+        return Err(Error::VcJwtIdMismatch(format!(
+            "jti is {jti:?} but vp.id is {id:?}"
+        )));
     }
     let credentials = embedded(vp)?
         .into_iter()

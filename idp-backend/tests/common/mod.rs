@@ -136,7 +136,7 @@ pub fn person(i: usize) -> Value {
     json!({
         "fullName": [{ "language": "eng", "value": name }],
         "dateOfBirth": format!("19{:02}-{:02}-{:02}", 50 + i % 50, 1 + i % 12, 1 + i % 28),
-        "gender": if i % 2 == 0 { "female" } else { "male" },
+        "gender": if i.is_multiple_of(2) { "female" } else { "male" },
         "phone": format!("+2547{:08}", i),
         "email": format!("person{i}@example.org"),
     })

@@ -171,18 +171,18 @@ fn holder_binding(vp: &Presentation, proofs: &[VerifiedProof], cx: &Context<'_>)
         if proof.challenge() != Some(nonce) {
             return Err(CoreError::DiChallengeMismatch);
         }
-        if let Some(aud) = request.expected_audience() {
-            if !proof.domains().iter().any(|d| d == aud) {
-                return Err(CoreError::DiDomainMismatch);
-            }
+        if let Some(aud) = request.expected_audience()
+            && !proof.domains().iter().any(|d| d == aud)
+        {
+            return Err(CoreError::DiDomainMismatch);
         }
-        if let Some(holder) = vp.holder() {
-            if verified.controller() != holder {
-                return Err(CoreError::DiKeyNotAuthorized(format!(
-                    "{} is not a key of the holder {holder}",
-                    proof.verification_method()
-                )));
-            }
+        if let Some(holder) = vp.holder()
+            && verified.controller() != holder
+        {
+            return Err(CoreError::DiKeyNotAuthorized(format!(
+                "{} is not a key of the holder {holder}",
+                proof.verification_method()
+            )));
         }
     }
     Ok(())

@@ -506,12 +506,12 @@ fn check_holder_binding(sd: &SdJwt, processed: &Processed, cx: &Context<'_>, rep
         let key = sdjwt::holder_key(processed.claims.get("cnf"), |_| {
             request.expected_holder_key().cloned()
         })?;
-        if let Some(expected) = request.expected_holder_key() {
-            if expected != &key {
-                return Err(inkan_core::Error::SdJwtNoHolderKey(
-                    "cnf names another key than the expected holder key".into(),
-                ));
-            }
+        if let Some(expected) = request.expected_holder_key()
+            && expected != &key
+        {
+            return Err(inkan_core::Error::SdJwtNoHolderKey(
+                "cnf names another key than the expected holder key".into(),
+            ));
         }
         let expect = KbExpectation::new(aud, nonce).leeway_secs(cx.policy().time_rules().leeway_secs);
         sd.verify_key_binding(
