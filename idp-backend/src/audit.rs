@@ -31,17 +31,29 @@ fn entry_hash(prev: &str, seq: i64, at: i64, e: &Event<'_>) -> String {
 /// Appends `e` inside the caller's transaction (it commits or rolls back with the change).
 pub async fn append(w: &mut WriteTx, e: Event<'_>) -> Result<(), sqlx::Error> {
     let mut a = Appender::open(w).await?;
-    a.push(w, e).await?;
+    a.push(e);
     a.close(w).await
 }
 
-/// Appends many entries in one transaction: the chain's head is read once, each entry is one
-/// `INSERT`, and the head is written back once ([`Appender::close`]). Dropping an appender
-/// without closing it leaves the head behind the entries, so the transaction must then not
-/// commit (the `INSERT`s would collide with the next writer's; nothing corrupt can commit).
+/// Appends many entries in one transaction: the chain's head is read once (and on PostgreSQL
+/// row-locked until commit), entries are chained in memory, and [`Appender::close`] inserts them
+/// and writes the head back. An appender dropped without closing writes nothing.
 #[derive(Debug)]
 pub struct Appender {
     seq: i64,
+    hash: String,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    seq: i64,
+    at: i64,
+    actor: String,
+    action: String,
+    purpose: String,
+    subject: String,
+    prev_hash: String,
     hash: String,
 }
 
@@ -52,35 +64,46 @@ impl Appender {
             sqlx::query_as("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
                 .fetch_one(&mut *w.tx)
                 .await?;
-        Ok(Self { seq, hash })
+        Ok(Self {
+            seq,
+            hash,
+            entries: Vec::new(),
+        })
     }
 
-    /// Appends `e` after the entries pushed so far.
-    pub async fn push(&mut self, w: &mut WriteTx, e: Event<'_>) -> Result<(), sqlx::Error> {
+    /// Chains `e` after the entries pushed so far.
+    pub fn push(&mut self, e: Event<'_>) {
         let seq = self.seq + 1;
         let at = now();
         let hash = entry_hash(&self.hash, seq, at, &e);
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, action, purpose, subject, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(seq)
-        .bind(at)
-        .bind(e.actor)
-        .bind(e.action)
-        .bind(e.purpose)
-        .bind(e.subject)
-        .bind(&self.hash)
-        .bind(&hash)
-        .execute(&mut *w.tx)
-        .await?;
+        let prev_hash = std::mem::replace(&mut self.hash, hash.clone());
         self.seq = seq;
-        self.hash = hash;
-        Ok(())
+        self.entries.push(Entry {
+            seq,
+            at,
+            actor: e.actor.to_string(),
+            action: e.action.to_string(),
+            purpose: e.purpose.to_string(),
+            subject: e.subject.to_string(),
+            prev_hash,
+            hash,
+        });
     }
 
-    /// Writes the new head back.
+    /// Inserts the entries and writes the new head.
     pub async fn close(self, w: &mut WriteTx) -> Result<(), sqlx::Error> {
+        let target = "audit_log (seq, at, actor, action, purpose, subject, prev_hash, hash)";
+        crate::store::insert_rows(w, target, 8, &self.entries, |q, e| {
+            q.bind(e.seq)
+                .bind(e.at)
+                .bind(e.actor.as_str())
+                .bind(e.action.as_str())
+                .bind(e.purpose.as_str())
+                .bind(e.subject.as_str())
+                .bind(e.prev_hash.as_str())
+                .bind(e.hash.as_str())
+        })
+        .await?;
         sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
             .bind(self.seq)
             .bind(&self.hash)

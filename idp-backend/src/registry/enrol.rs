@@ -1,11 +1,14 @@
 //! Enrolment: validate → de-duplicate → assign a UIN → return the RID, once per idempotency key.
 
+use std::collections::{BTreeMap, HashMap};
+
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use sqlx::AssertSqlSafe;
 
 use super::checks;
-use super::{Actor, Raced, Registry, history_aad, identity_aad, retry_races};
+use super::{Actor, RACE_RETRIES, Raced, Registry, history_aad, identity_aad};
 use crate::audit::{Appender, Event};
 use crate::error::ApiError;
 use crate::ids::Rid;
@@ -35,7 +38,7 @@ pub fn check_idempotency_key(key: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// What one enrolment needs written, checked and hashed outside the write turn.
+/// What one enrolment needs written, checked, hashed and sealed outside the write turn.
 pub(crate) struct Prepared {
     actor: String,
     purpose: String,
@@ -43,6 +46,17 @@ pub(crate) struct Prepared {
     request_hash: String,
     keys: Vec<(String, String)>,
     plain: String,
+    sealed: Sealed,
+}
+
+/// A proposed UIN and the record and history v1 sealed to it (the UIN is in the associated
+/// data, so a new UIN means sealing again).
+struct Sealed {
+    uin: String,
+    key_id: String,
+    data: Vec<u8>,
+    history_key_id: String,
+    history_data: Vec<u8>,
 }
 
 /// The answer to one enrolment: created or replayed, or a refusal (duplicate, reused key).
@@ -59,9 +73,9 @@ impl Registry {
     /// same document replays the first answer; a person already registered is 409
     /// `idp.duplicate` naming the existing RID, and nothing is written.
     ///
-    /// Validation, hashing and de-duplication keys are computed by the caller's task; the
-    /// writes go through group commit (see [`super::batch`]), so concurrent enrolments share a
-    /// transaction and its `fsync`.
+    /// Validation, hashing, blind indexes and sealing run in the caller's task; the writes go
+    /// through group commit (see [`super::batch`]), so concurrent enrolments share a
+    /// transaction, its statements and its `fsync`.
     pub async fn enrol(&self, actor: Actor<'_>, key: &str, identity: &Value) -> Result<Answer, ApiError> {
         check_idempotency_key(key)?;
         checks::validate(&self.schema, identity)?;
@@ -72,6 +86,7 @@ impl Registry {
             key: key.to_string(),
             request_hash: hex::encode(Sha256::digest(plain.as_bytes())),
             keys: checks::dedup_keys(&self.sealer, identity)?,
+            sealed: self.seal_new(&plain)?,
             plain,
         };
         let this = self.clone();
@@ -84,62 +99,122 @@ impl Registry {
             .unwrap_or_else(|| Err(ApiError::internal("the enrolment batch failed")))
     }
 
-    /// Writes `jobs` in one transaction; if that fails (a lost uniqueness race, a database
-    /// error), rolls it back and writes each job in its own transaction, so one bad job only
-    /// fails itself.
-    async fn write_enrolments(&self, jobs: Vec<Prepared>) -> Vec<Outcome> {
-        if jobs.len() > 1
-            && let Ok(outcomes) = self.write_batch(&jobs).await
-        {
+    fn seal_new(&self, plain: &str) -> Result<Sealed, ApiError> {
+        let uin = self.uin_generator()?.uin().map_err(ApiError::internal)?;
+        let uin = uin.as_str().to_string();
+        let (key_id, data) = self.sealer.seal(&identity_aad(&uin), plain.as_bytes());
+        let (history_key_id, history_data) = self.sealer.seal(&history_aad(&uin, 1), plain.as_bytes());
+        Ok(Sealed {
+            uin,
+            key_id,
+            data,
+            history_key_id,
+            history_data,
+        })
+    }
+
+    /// Writes `jobs` in one transaction; if that fails (a UIN collision, a lost race with
+    /// another instance, a database error), rolls it back and writes each job in its own
+    /// transaction, with a fresh UIN after a collision, so one bad job only fails itself.
+    async fn write_enrolments(&self, mut jobs: Vec<Prepared>) -> Vec<Outcome> {
+        if let Ok(outcomes) = self.write_batch(&jobs).await {
             return outcomes;
         }
         let mut outcomes = Vec::with_capacity(jobs.len());
-        for job in &jobs {
-            outcomes.push(retry_races(|| self.write_alone(job)).await);
+        for job in &mut jobs {
+            outcomes.push(self.write_alone(job).await);
         }
         outcomes
     }
 
+    async fn write_alone(&self, job: &mut Prepared) -> Outcome {
+        for _ in 0..RACE_RETRIES {
+            match self.write_batch(std::slice::from_ref(job)).await {
+                Ok(mut outcomes) => {
+                    return outcomes
+                        .pop()
+                        .unwrap_or_else(|| Err(ApiError::internal("no outcome")));
+                }
+                Err(Raced::Unique) => job.sealed = self.seal_new(&job.plain)?,
+                Err(Raced::Api(e)) => return Err(e),
+            }
+        }
+        Err(ApiError::conflict("too much contention; retry the request"))
+    }
+
+    /// The whole batch in one transaction and a fixed number of statements: one look-up of
+    /// the stored answers, one of the de-duplication keys per kind, one RID reservation, then
+    /// multi-row inserts. The decisions (replay, duplicate, create) are made in memory, in
+    /// queue order, so a record sees the ones before it in the same batch.
     async fn write_batch(&self, jobs: &[Prepared]) -> Result<Vec<Outcome>, Raced> {
         let mut w = self.store.begin_write().await?;
+        let mut plan = Plan {
+            answers: stored_answers(&mut w, jobs).await?,
+            registered: registered_keys(&mut w, jobs).await?,
+            created: Vec::new(),
+        };
+        let first_rid = reserve_rids(&mut w, jobs.len()).await?;
         let mut log = Appender::open(&mut w).await?;
+        let at = now();
         let mut outcomes = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            outcomes.push(self.write_enrolment(&mut w, &mut log, job).await?);
+        for (i, job) in jobs.iter().enumerate() {
+            let seq = first_rid.wrapping_add(i as i64);
+            outcomes.push(plan.decide(self, i, job, seq, at, &mut log)?);
         }
+        plan.insert(&mut w, jobs, at).await?;
         log.close(&mut w).await?;
         w.commit().await?;
         Ok(outcomes)
     }
 
-    async fn write_alone(&self, job: &Prepared) -> Result<Answer, Raced> {
-        let mut w = self.store.begin_write().await?;
-        let mut log = Appender::open(&mut w).await?;
-        let outcome = self.write_enrolment(&mut w, &mut log, job).await?;
-        log.close(&mut w).await?;
-        w.commit().await?;
-        outcome.map_err(Raced::Api)
+    fn rid(&self, seq: i64, at: i64) -> Result<String, ApiError> {
+        let seq = u32::try_from(seq.rem_euclid(100_000)).unwrap_or(0);
+        let rid = Rid::new(self.centre_id, self.machine_id, seq, at).map_err(ApiError::internal)?;
+        Ok(rid.as_str().to_string())
     }
+}
 
-    /// One enrolment inside `w`. The outer error aborts the transaction; the inner one is a
-    /// refusal whose audit entry (if any) commits with the rest.
-    async fn write_enrolment(
-        &self,
-        w: &mut WriteTx,
-        log: &mut Appender,
+/// A stored answer: request hash and the answer to replay.
+type Stored = (String, Answer);
+
+/// One batch's decisions, made in memory before anything is inserted.
+struct Plan {
+    /// Idempotency key → stored answer (from the database, then from this batch).
+    answers: HashMap<String, Stored>,
+    /// (kind, blind index) → (UIN, RID) of the registered identity.
+    registered: HashMap<(String, String), (String, String)>,
+    /// Jobs (by index) that create an identity, with their RIDs.
+    created: Vec<(usize, String)>,
+}
+
+impl Plan {
+    fn decide(
+        &mut self,
+        reg: &Registry,
+        index: usize,
         job: &Prepared,
-    ) -> Result<Outcome, Raced> {
-        if let Some(outcome) = replay(w, &job.key, &job.request_hash).await? {
-            return Ok(outcome);
+        seq: i64,
+        at: i64,
+        log: &mut Appender,
+    ) -> Result<Outcome, ApiError> {
+        if let Some((hash, answer)) = self.answers.get(&job.key) {
+            if *hash != job.request_hash {
+                return Ok(Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idp.idempotency_key_reused",
+                    "this Idempotency-Key was used with a different request",
+                )));
+            }
+            return Ok(Ok(answer.clone()));
         }
-        if let Some((uin, rid)) = find_duplicate(w, &job.keys).await? {
-            let e = Event {
-                actor: &job.actor,
-                action: "enrolment.duplicate",
-                purpose: &job.purpose,
-                subject: &uin,
-            };
-            log.push(w, e).await?;
+        let event = |action, subject| Event {
+            actor: &job.actor,
+            action,
+            purpose: &job.purpose,
+            subject,
+        };
+        if let Some((uin, rid)) = job.keys.iter().find_map(|k| self.registered.get(k)).cloned() {
+            log.push(event("enrolment.duplicate", &uin));
             return Ok(Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "idp.duplicate",
@@ -147,83 +222,160 @@ impl Registry {
             )
             .with(json!({ "existing": { "rid": rid } }))));
         }
-        let uin = self.uin_generator()?.uin().map_err(ApiError::internal)?;
-        let uin = uin.as_str();
-        let rid = self.next_rid(w).await?;
-        let at = now();
-        let (key_id, sealed) = self.sealer.seal(&identity_aad(uin), job.plain.as_bytes());
-        sqlx::query(
-            "INSERT INTO identities (uin, rid, status, status_reason, version, key_id, data, created_at, updated_at) \
-             VALUES ($1, $2, 'active', NULL, 1, $3, $4, $5, $5)",
-        )
-        .bind(uin)
-        .bind(&rid)
-        .bind(&key_id)
-        .bind(&sealed)
-        .bind(at)
-        .execute(&mut *w.tx)
-        .await?;
-        let (hkey, hsealed) = self.sealer.seal(&history_aad(uin, 1), job.plain.as_bytes());
-        insert_history(w, uin, 1, "create", &job.actor, "enrolment", at, &hkey, &hsealed).await?;
-        insert_dedup_keys(w, uin, &job.keys).await?;
-        let body = json!({ "rid": rid, "uin": uin });
-        sqlx::query(
-            "INSERT INTO enrolments (idempotency_key, request_hash, operator_id, status, response, created_at) \
-             VALUES ($1, $2, $3, 201, $4, $5)",
-        )
-        .bind(&job.key)
-        .bind(&job.request_hash)
-        .bind(&job.actor)
-        .bind(body.to_string())
-        .bind(at)
-        .execute(&mut *w.tx)
-        .await?;
-        let e = Event {
-            actor: &job.actor,
-            action: "enrolment.create",
-            purpose: &job.purpose,
-            subject: uin,
-        };
-        log.push(w, e).await?;
-        Ok(Ok(Answer {
+        let uin = &job.sealed.uin;
+        let rid = reg.rid(seq, at)?;
+        for k in &job.keys {
+            self.registered.insert(k.clone(), (uin.clone(), rid.clone()));
+        }
+        let answer = Answer {
             status: StatusCode::CREATED,
-            body,
-        }))
+            body: json!({ "rid": rid, "uin": uin }),
+        };
+        self.answers
+            .insert(job.key.clone(), (job.request_hash.clone(), answer.clone()));
+        log.push(event("enrolment.create", uin));
+        self.created.push((index, rid));
+        Ok(Ok(answer))
     }
 
-    async fn next_rid(&self, w: &mut WriteTx) -> Result<String, Raced> {
-        let n: i64 =
-            sqlx::query_scalar("UPDATE counters SET value = value + 1 WHERE name = 'rid' RETURNING value")
-                .fetch_one(&mut *w.tx)
-                .await?;
-        let seq = u32::try_from(n.rem_euclid(100_000)).unwrap_or(0);
-        let rid = Rid::new(self.centre_id, self.machine_id, seq, now()).map_err(ApiError::internal)?;
-        Ok(rid.as_str().to_string())
+    /// Inserts the created identities: record, history v1, dedup rows, stored answer.
+    async fn insert(&self, w: &mut WriteTx, jobs: &[Prepared], at: i64) -> Result<(), sqlx::Error> {
+        let created: Vec<(&Prepared, &str)> = self
+            .created
+            .iter()
+            .filter_map(|(i, rid)| Some((jobs.get(*i)?, rid.as_str())))
+            .collect();
+        crate::store::insert_rows(
+            w,
+            "identities (uin, rid, status, version, key_id, data, created_at, updated_at)",
+            8,
+            &created,
+            |q, (job, rid)| {
+                q.bind(job.sealed.uin.as_str())
+                    .bind(*rid)
+                    .bind("active")
+                    .bind(1_i64)
+                    .bind(job.sealed.key_id.as_str())
+                    .bind(job.sealed.data.as_slice())
+                    .bind(at)
+                    .bind(at)
+            },
+        )
+        .await?;
+        crate::store::insert_rows(
+            w,
+            "identity_history (uin, version, change, actor, reason, at, key_id, data)",
+            8,
+            &created,
+            |q, (job, _)| {
+                q.bind(job.sealed.uin.as_str())
+                    .bind(1_i64)
+                    .bind("create")
+                    .bind(job.actor.as_str())
+                    .bind("enrolment")
+                    .bind(at)
+                    .bind(job.sealed.history_key_id.as_str())
+                    .bind(job.sealed.history_data.as_slice())
+            },
+        )
+        .await?;
+        let dedup: Vec<(&str, &str, &str)> = created
+            .iter()
+            .flat_map(|(job, _)| {
+                job.keys
+                    .iter()
+                    .map(|(k, h)| (k.as_str(), h.as_str(), job.sealed.uin.as_str()))
+            })
+            .collect();
+        crate::store::insert_rows(
+            w,
+            "dedup_keys (kind, key_hash, uin)",
+            3,
+            &dedup,
+            |q, (k, h, u)| q.bind(*k).bind(*h).bind(*u),
+        )
+        .await?;
+        let answers: Vec<(&Prepared, String)> = created
+            .iter()
+            .map(|(job, rid)| (*job, json!({ "rid": rid, "uin": job.sealed.uin }).to_string()))
+            .collect();
+        crate::store::insert_rows(
+            w,
+            "enrolments (idempotency_key, request_hash, operator_id, status, response, created_at)",
+            6,
+            &answers,
+            |q, (job, body)| {
+                q.bind(job.key.as_str())
+                    .bind(job.request_hash.as_str())
+                    .bind(job.actor.as_str())
+                    .bind(201_i64)
+                    .bind(body.as_str())
+                    .bind(at)
+            },
+        )
+        .await
     }
 }
 
-async fn replay(w: &mut WriteTx, key: &str, request_hash: &str) -> Result<Option<Outcome>, Raced> {
-    let row: Option<(String, i64, String)> =
-        sqlx::query_as("SELECT request_hash, status, response FROM enrolments WHERE idempotency_key = $1")
-            .bind(key)
-            .fetch_optional(&mut *w.tx)
-            .await?;
-    let Some((hash, status, response)) = row else {
-        return Ok(None);
-    };
-    if hash != request_hash {
-        return Ok(Some(Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idp.idempotency_key_reused",
-            "this Idempotency-Key was used with a different request",
-        ))));
+/// Stored answers for the batch's idempotency keys.
+async fn stored_answers(w: &mut WriteTx, jobs: &[Prepared]) -> Result<HashMap<String, Stored>, Raced> {
+    let keys: Vec<&str> = jobs.iter().map(|j| j.key.as_str()).collect();
+    let sql = format!(
+        "SELECT idempotency_key, request_hash, status, response FROM enrolments WHERE idempotency_key IN ({})",
+        crate::store::placeholders(1, keys.len())
+    );
+    let mut q = sqlx::query_as::<_, (String, String, i64, String)>(AssertSqlSafe(sql));
+    for k in &keys {
+        q = q.bind(*k);
     }
-    let status = u16::try_from(status)
-        .ok()
-        .and_then(|s| StatusCode::from_u16(s).ok())
-        .ok_or_else(|| ApiError::internal("bad stored status"))?;
-    let body = serde_json::from_str(&response).map_err(ApiError::internal)?;
-    Ok(Some(Ok(Answer { status, body })))
+    let mut out = HashMap::new();
+    for (key, hash, status, response) in q.fetch_all(&mut *w.tx).await? {
+        let status = u16::try_from(status)
+            .ok()
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .ok_or_else(|| ApiError::internal("bad stored status"))?;
+        let body = serde_json::from_str(&response).map_err(ApiError::internal)?;
+        out.insert(key, (hash, Answer { status, body }));
+    }
+    Ok(out)
+}
+
+/// The registered identities holding any of the batch's de-duplication keys, one query per kind.
+async fn registered_keys(
+    w: &mut WriteTx,
+    jobs: &[Prepared],
+) -> Result<HashMap<(String, String), (String, String)>, sqlx::Error> {
+    let mut by_kind: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (kind, hash) in jobs.iter().flat_map(|j| &j.keys) {
+        by_kind.entry(kind).or_default().push(hash);
+    }
+    let mut out = HashMap::new();
+    for (kind, hashes) in by_kind {
+        let sql = format!(
+            "SELECT d.key_hash, i.uin, i.rid FROM dedup_keys d JOIN identities i ON i.uin = d.uin \
+             WHERE d.kind = $1 AND d.key_hash IN ({})",
+            crate::store::placeholders(2, hashes.len())
+        );
+        let mut q = sqlx::query_as::<_, (String, String, String)>(AssertSqlSafe(sql)).bind(kind);
+        for h in hashes {
+            q = q.bind(h);
+        }
+        for (hash, uin, rid) in q.fetch_all(&mut *w.tx).await? {
+            out.insert((kind.to_string(), hash), (uin, rid));
+        }
+    }
+    Ok(out)
+}
+
+/// Takes `n` RID sequence numbers; returns the first.
+async fn reserve_rids(w: &mut WriteTx, n: usize) -> Result<i64, sqlx::Error> {
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    let last: i64 =
+        sqlx::query_scalar("UPDATE counters SET value = value + $1 WHERE name = 'rid' RETURNING value")
+            .bind(n)
+            .fetch_one(&mut *w.tx)
+            .await?;
+    Ok(last - n + 1)
 }
 
 /// The first registered identity sharing any de-duplication key: (UIN, RID).

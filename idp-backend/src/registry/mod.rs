@@ -48,7 +48,7 @@ pub struct Registry {
 }
 
 /// How many times an operation that lost a uniqueness race is retried from the start.
-const RACE_RETRIES: usize = 8;
+pub(super) const RACE_RETRIES: usize = 8;
 
 impl Registry {
     /// A registry over `store` with `sealer`'s keys, validating against `schema`; UINs of `uin_length` digits; RIDs naming

@@ -160,3 +160,41 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
+
+/// `$first, $first+1, …` (`n` of them). The only text spliced into this module's SQL, besides
+/// constant table and column names: values always go through bind parameters.
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Bound parameters per statement at most (SQLite's old default limit is 999).
+pub const MAX_PARAMS: usize = 900;
+
+/// `INSERT INTO <target> VALUES (…), (…)` over `rows`, `width` parameters each, in as few
+/// statements as the parameter limit allows.
+pub async fn insert_rows<'r, R: 'r>(
+    w: &mut WriteTx,
+    target: &str,
+    width: usize,
+    rows: &'r [R],
+    bind: impl for<'q> Fn(
+        sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+        &'q R,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks((MAX_PARAMS / width).max(1)) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| format!("({})", placeholders(r * width + 1, width)))
+            .collect();
+        let sql = format!("INSERT INTO {target} VALUES {}", values.join(", "));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            q = bind(q, row);
+        }
+        q.execute(&mut *w.tx).await?;
+    }
+    Ok(())
+}
