@@ -108,9 +108,18 @@ pub async fn start(cfg: &Config) -> Result<Running, StartError> {
         metrics: Arc::new(Metrics::default()),
         max_bulk_bytes: cfg.max_bulk_bytes,
         max_body_bytes: cfg.max_body_bytes,
+        oidc: None,
     };
     let listener = TcpListener::bind(&cfg.listen).await?;
     let addr = listener.local_addr()?;
+    let issuer = cfg.oidc.issuer.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let oidc = crate::oidc::Oidc::open(&registry, &cfg.oidc, issuer)
+        .await
+        .map_err(|e| StartError::Config(format!("oidc: {e}")))?;
+    let state = AppState {
+        oidc: Some(oidc),
+        ..state
+    };
     let (tx, rx) = oneshot::channel::<()>();
     let app = router(state);
     let task = tokio::spawn(async move {

@@ -32,6 +32,8 @@ pub struct AppState {
     pub max_bulk_bytes: usize,
     /// Largest single record (each NDJSON line of a bulk body too).
     pub max_body_bytes: usize,
+    /// The OIDC provider (`None` only before the listener's address is known).
+    pub oidc: Option<crate::oidc::Oidc>,
 }
 
 impl AppState {
@@ -87,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .merge(vids::routes())
         .merge(operators::routes())
         .merge(ops::routes())
+        .merge(crate::oidc::routes())
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn_with_state(state.clone(), count))

@@ -61,13 +61,26 @@ fn migrations(backend: Backend) -> Migrator {
         Backend::Sqlite => include_str!("../../migrations/sqlite/0001_init.sql"),
         Backend::Postgres => include_str!("../../migrations/postgres/0001_init.sql"),
     };
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        Cow::Borrowed("init"),
-        MigrationType::Simple,
-        sql.into_sql_str(),
-        false,
-    )])
+    let oidc: &'static str = match backend {
+        Backend::Sqlite => include_str!("../../migrations/sqlite/0003_oidc.sql"),
+        Backend::Postgres => include_str!("../../migrations/postgres/0003_oidc.sql"),
+    };
+    Migrator::with_migrations(vec![
+        Migration::new(
+            1,
+            Cow::Borrowed("init"),
+            MigrationType::Simple,
+            sql.into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            3,
+            Cow::Borrowed("oidc"),
+            MigrationType::Simple,
+            oidc.into_sql_str(),
+            false,
+        ),
+    ])
 }
 
 impl Store {
