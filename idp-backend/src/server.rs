@@ -72,9 +72,15 @@ pub struct Running {
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<Result<(), std::io::Error>>,
     registry: Registry,
+    oidc: Option<crate::oidc::Oidc>,
 }
 
 impl Running {
+    /// The OIDC provider (for key rotation and tests).
+    pub fn oidc(&self) -> Option<&crate::oidc::Oidc> {
+        self.oidc.as_ref()
+    }
+
     /// Stops accepting, lets requests in flight finish, closes the pool.
     pub async fn shutdown(mut self) -> Result<(), std::io::Error> {
         if let Some(tx) = self.shutdown.take() {
@@ -121,6 +127,7 @@ pub async fn start(cfg: &Config) -> Result<Running, StartError> {
         ..state
     };
     let (tx, rx) = oneshot::channel::<()>();
+    let oidc = state.oidc.clone();
     let app = router(state);
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -140,6 +147,7 @@ pub async fn start(cfg: &Config) -> Result<Running, StartError> {
         shutdown: Some(tx),
         task,
         registry,
+        oidc,
     })
 }
 

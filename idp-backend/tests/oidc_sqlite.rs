@@ -1,0 +1,36 @@
+//! The OIDC provider on SQLite: discovery and keys, clients, PAR and client authentication,
+//! the authorization endpoint's refusals, complete logins and the token endpoint's refusals.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+mod oidc;
+
+use common::Server;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discovery_and_keys() {
+    let s = Server::sqlite().await;
+    oidc::discovery_and_keys(&s).await;
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_registration() {
+    let s = Server::sqlite().await;
+    oidc::client_registration(&s).await;
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn par_and_client_auth() {
+    let s = Server::sqlite().await;
+    oidc::par_and_client_auth(&s).await;
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorize_errors() {
+    let s = Server::sqlite().await;
+    oidc::authorize_errors(&s).await;
+    s.stop().await;
+}
