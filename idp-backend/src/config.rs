@@ -43,6 +43,8 @@ pub struct Config {
     pub identity_schema_file: Option<PathBuf>,
     /// Log format: `json` (default) or `pretty` (`INKAN_LOG_FORMAT`).
     pub log_format: String,
+    /// Authentication factors: OTP limits, PIN cost, notifier (`[authn]`, `INKAN_AUTHN_*`).
+    pub authn: crate::registry::authn::AuthnConfig,
     /// The OIDC provider (`[oidc]`).
     pub oidc: OidcConfig,
 }
@@ -63,6 +65,7 @@ impl Default for Config {
             seed_demo_operator: true,
             identity_schema_file: None,
             log_format: "json".into(),
+            authn: crate::registry::authn::AuthnConfig::default(),
             oidc: OidcConfig::default(),
         }
     }
@@ -190,6 +193,22 @@ impl Config {
         }
         if let Some(v) = env("INKAN_LOG_FORMAT") {
             self.log_format = v;
+        }
+        if let Some(v) = env("INKAN_AUTHN_ISSUER") {
+            self.authn.issuer = v;
+        }
+        if let Some(v) = env("INKAN_AUTHN_NOTIFIER") {
+            self.authn.notifier = v;
+        }
+        if let Some(v) = env("INKAN_AUTHN_OTP_CHANNEL") {
+            self.authn.otp_channel = serde_json::from_value(serde_json::Value::String(v.clone()))
+                .map_err(|_| ConfigError::Env("INKAN_AUTHN_OTP_CHANNEL", v))?;
+        }
+        if let Some(v) = env("INKAN_AUTHN_PIN_MEMORY_KIB") {
+            self.authn.pin_memory_kib = num("INKAN_AUTHN_PIN_MEMORY_KIB", v)?;
+        }
+        if let Some(v) = env("INKAN_AUTHN_PIN_PASSES") {
+            self.authn.pin_passes = num("INKAN_AUTHN_PIN_PASSES", v)?;
         }
         if let Some(v) = env("INKAN_OIDC_ISSUER") {
             self.oidc.issuer = Some(v);

@@ -114,6 +114,7 @@ pub async fn start(cfg: &Config) -> Result<Running, StartError> {
         metrics: Arc::new(Metrics::default()),
         max_bulk_bytes: cfg.max_bulk_bytes,
         max_body_bytes: cfg.max_body_bytes,
+        authn: authn(&registry, cfg)?,
         oidc: None,
     };
     let listener = TcpListener::bind(&cfg.listen).await?;
@@ -149,6 +150,17 @@ pub async fn start(cfg: &Config) -> Result<Running, StartError> {
         registry,
         oidc,
     })
+}
+
+/// The authentication service with the configured notifier and the system clock.
+fn authn(registry: &Registry, cfg: &Config) -> Result<crate::registry::authn::Authn, StartError> {
+    let notifier = cfg
+        .authn
+        .build_notifier()
+        .map_err(|e| StartError::Config(e.to_string()))?;
+    let clock = Arc::new(inkan_core::clock::SystemClock);
+    crate::registry::authn::Authn::new(registry.clone(), &cfg.authn, notifier, clock)
+        .map_err(|e| StartError::Config(e.to_string()))
 }
 
 async fn signal() {

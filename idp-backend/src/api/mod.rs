@@ -32,6 +32,8 @@ pub struct AppState {
     pub max_bulk_bytes: usize,
     /// Largest single record (each NDJSON line of a bulk body too).
     pub max_body_bytes: usize,
+    /// Authentication factors and e-KYC.
+    pub authn: crate::registry::authn::Authn,
     /// The OIDC provider (`None` only before the listener's address is known).
     pub oidc: Option<crate::oidc::Oidc>,
 }

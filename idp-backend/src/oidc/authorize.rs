@@ -203,7 +203,7 @@ pub fn login_fits(l: &Login, req: &AuthRequest) -> bool {
 }
 
 /// The claims to release without asking, when consent for every requested claim is remembered.
-async fn remembered_grant(
+pub async fn remembered_grant(
     s: &AppState,
     client: &Client,
     req: &AuthRequest,

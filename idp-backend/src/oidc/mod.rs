@@ -13,6 +13,8 @@
 //! | [`client_auth`] | RFC 7523 `private_key_jwt` client authentication |
 //! | [`discovery`] | `/.well-known/openid-configuration`, `/.well-known/oauth-authorization-server`, `/.well-known/jwks.json` |
 //! | [`authorize`] | `/par`, `/authorize`, sessions and authorization codes |
+//! | [`login`] | the sign-in (UIN/VID + OTP, PIN) and consent pages and their posts |
+//! | [`token`] | `/token` (authorization code grant) and `/userinfo` (signed JWT) |
 //! | [`ui`] | the login and consent pages' HTML (English and Arabic), CSP |
 
 pub mod authorize;
@@ -20,7 +22,9 @@ pub mod client_auth;
 pub mod clients;
 pub mod discovery;
 pub mod keys;
+pub mod login;
 pub mod request;
+pub mod token;
 pub mod ui;
 
 use std::sync::Arc;
@@ -72,6 +76,8 @@ pub fn routes() -> Router<AppState> {
         .merge(discovery::routes())
         .merge(clients::routes())
         .merge(authorize::routes())
+        .merge(login::routes())
+        .merge(token::routes())
         .route("/oidc/static/style.css", axum::routing::get(style))
 }
 

@@ -174,7 +174,7 @@ label{display:block;margin:1rem 0 .25rem;font-weight:600}\
 input[type=text],input[type=password]{width:100%;padding:.6rem;font-size:1rem;box-sizing:border-box}\
 button{margin-top:1rem;padding:.6rem 1.2rem;font-size:1rem}\
 .error{color:#a00;border-inline-start:4px solid #a00;padding-inline-start:.5rem}\
-.hint{color:#555;font-size:.9rem}fieldset{border:0;padding:0}";
+.hint{color:#555;font-size:.9rem}fieldset{border:0;padding:0}ul{list-style:none;padding:0}li label{display:inline}";
 
 /// An error page for errors that must not go back to the client.
 pub fn error_page(locale: &str, e: &OAuthError) -> Response {
