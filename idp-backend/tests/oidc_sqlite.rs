@@ -34,3 +34,24 @@ async fn authorize_errors() {
     oidc::authorize_errors(&s).await;
     s.stop().await;
 }
+
+fn with_otp_file(dir: &std::path::Path) -> impl FnOnce(&mut inkan_idp::config::Config) + use<> {
+    let path = dir.join("otp.jsonl");
+    move |c| c.authn.notifier = format!("file:{}", path.display())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_login() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::sqlite_with(with_otp_file(dir.path())).await;
+    oidc::full_login(&s, &dir.path().join("otp.jsonl")).await;
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::sqlite_with(with_otp_file(dir.path())).await;
+    oidc::pages(&s, &dir.path().join("otp.jsonl")).await;
+    s.stop().await;
+}

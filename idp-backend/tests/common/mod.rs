@@ -43,11 +43,41 @@ impl Server {
     }
 
     async fn start(dir: tempfile::TempDir, url: String) -> Self {
+        Self::start_with(dir, url, |_| {}).await
+    }
+
+    /// A server on SQLite whose configuration `edit` changes first.
+    pub async fn sqlite_with(edit: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("idp.db").display());
+        Self::start_with(dir, url, edit).await
+    }
+
+    /// A server on the database at `url` (already created), configuration changed by `edit`.
+    pub async fn at_url_with(url: String, edit: impl FnOnce(&mut Config)) -> Self {
+        Self::start_with(tempfile::tempdir().unwrap(), url, edit).await
+    }
+
+    async fn start_with(dir: tempfile::TempDir, url: String, edit: impl FnOnce(&mut Config)) -> Self {
         std::fs::write(dir.path().join("master.key"), "42".repeat(32)).unwrap();
-        let running = server::start(&config(dir.path(), &url))
+        let mut cfg = config(dir.path(), &url);
+        edit(&mut cfg);
+        let running = server::start(&cfg)
             .await
             .expect("server starts");
-        let admin = running.demo_token.clone().expect("demo token seeded");
+        let admin = match running.demo_token.clone() {
+            Some(t) => t,
+            // A second instance on a database that already has operators: a fresh administrator.
+            None => {
+                let store = inkan_idp::store::Store::open(&url, 1, "normal").await.unwrap();
+                let t = inkan_idp::auth::create_operator(&store, "second instance admin", inkan_idp::auth::Role::Administrator)
+                    .await
+                    .unwrap()
+                    .1;
+                store.close().await;
+                t
+            }
+        };
         Self {
             base: format!("http://{}", running.addr),
             running: Some(running),

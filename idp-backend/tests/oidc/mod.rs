@@ -368,3 +368,297 @@ pub async fn authorize_errors(s: &Server) {
     set(&mut q, "client_id", Some("ghost"));
     assert_eq!(authorize(s, &q, None).await.status(), 400);
 }
+
+/// A browser: cookies kept by name, redirects not followed.
+pub struct Browser {
+    pub jar: Vec<(String, String)>,
+    pub client: Client,
+}
+
+impl Browser {
+    pub fn new() -> Self {
+        Self { jar: Vec::new(), client: no_redirects() }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn keep(&mut self, r: &reqwest::Response) {
+        for v in r.headers().get_all("set-cookie") {
+            let text = v.to_str().unwrap();
+            let (k, rest) = text.split_once('=').unwrap();
+            let val = rest.split(';').next().unwrap();
+            self.jar.retain(|(x, _)| x != k);
+            self.jar.push((k.to_string(), val.to_string()));
+        }
+    }
+
+    pub async fn get(&mut self, url: &str) -> reqwest::Response {
+        let r = self.client.get(url).header("cookie", self.cookie_header()).send().await.unwrap();
+        self.keep(&r);
+        r
+    }
+
+    pub async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let f: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let r = post_form(&self.client, url, &f).header("cookie", self.cookie_header()).send().await.unwrap();
+        self.keep(&r);
+        r
+    }
+}
+
+/// The value of the hidden input `name` in `html`.
+pub fn hidden_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} in {html}")) + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// The newest OTP written by the file notifier.
+pub fn last_otp(path: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let line: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    let body = line["body"].as_str().unwrap();
+    body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap().to_string()
+}
+
+/// Enrols a person (with a phone number, so OTPs go by SMS to the file notifier); returns the UIN.
+pub async fn enrol(s: &Server, i: usize) -> String {
+    let r = s.enrol(&s.admin, &format!("oidc-{i}"), &crate::common::person(i)).await;
+    assert_eq!(r.status(), 201);
+    r.json::<Value>().await.unwrap()["uin"].as_str().unwrap().to_string()
+}
+
+pub fn base_of(location: &str, base: &str) -> String {
+    if location.starts_with('/') { format!("{base}{location}") } else { location.to_string() }
+}
+
+/// Follows `/authorize`'s answer through the sign-in (OTP) and consent pages (unticking
+/// `untick`); returns the final redirect's query.
+pub async fn login_with_otp(
+    b: &mut Browser,
+    base: &str,
+    first: reqwest::Response,
+    uin: &str,
+    otp_file: &std::path::Path,
+    untick: &[&str],
+) -> Vec<(String, String)> {
+    assert_eq!(first.status(), 303);
+    let loc = first.headers()["location"].to_str().unwrap().to_string();
+    assert!(loc.starts_with("/oidc/login?tx="), "{loc}");
+    let page = b.get(&base_of(&loc, base)).await;
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("default-src 'none'") && !csp.contains("script"), "{csp}");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<label for=\"id-otp\">"), "labelled field");
+    let (tx, csrf) = (hidden_value(&html, "tx"), hidden_value(&html, "csrf"));
+    let r = b.post(&format!("{base}/oidc/login/otp"), &[("tx", &tx), ("csrf", &csrf), ("individual_id", uin)]).await;
+    let html = r.text().await.unwrap();
+    assert!(html.contains("name=\"otp\""), "{html}");
+    let otp = last_otp(otp_file);
+    let r = b
+        .post(&format!("{base}/oidc/login/otp/verify"), &[("tx", &tx), ("csrf", &csrf), ("individual_id", uin), ("otp", &otp)])
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    finish_consent(b, base, &loc, &tx, &csrf, untick).await
+}
+
+/// The consent page at `loc`: allow, with the optional claims in `untick` unticked.
+pub async fn finish_consent(b: &mut Browser, base: &str, loc: &str, tx: &str, csrf: &str, untick: &[&str]) -> Vec<(String, String)> {
+    assert!(loc.starts_with("/oidc/consent?tx="), "{loc}");
+    let page = b.get(&base_of(loc, base)).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let mut form: Vec<(&str, String)> = vec![("tx", tx.into()), ("csrf", csrf.into()), ("decision", "allow".into())];
+    for piece in html.split("name=\"claim\" value=\"").skip(1) {
+        let claim = piece.split('"').next().unwrap();
+        if !untick.contains(&claim) {
+            form.push(("claim", claim.to_string()));
+        }
+    }
+    let f: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = b.post(&format!("{base}/oidc/consent"), &f).await;
+    assert_eq!(r.status(), 303);
+    let loc = r.headers()["location"].to_str().unwrap();
+    assert!(loc.starts_with(REDIRECT), "{loc}");
+    location_query(&r)
+}
+
+/// `POST /token` for `code`; returns the status and JSON body.
+pub async fn redeem(s: &Server, rp: &Rp, code: &str, redirect: &str, verifier: &str) -> (StatusCode, Value) {
+    let form: Vec<(String, String)> = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", redirect),
+        ("code_verifier", verifier),
+        ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+        ("client_assertion", &rp.assertion(&format!("{}/token", s.base))),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let r = post_form(&s.client, &format!("{}/token", s.base), &form).send().await.unwrap();
+    (r.status(), r.json().await.unwrap())
+}
+
+/// Verifies a JWT from the provider with its published keys.
+pub async fn verify_jwt(s: &Server, token: &str, aud: &str) -> Map<String, Value> {
+    let jwks: Value = s.client.get(format!("{}/.well-known/jwks.json", s.base)).send().await.unwrap().json().await.unwrap();
+    let kid = inkan_core::jose::jws::peek_header(token).unwrap().kid.unwrap();
+    let jwk = jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == kid.as_str()).unwrap();
+    let key = inkan_core::crypto::PublicKey::from_jwk(&serde_json::from_value(jwk.clone()).unwrap()).unwrap();
+    let rules = jwt::JwtValidation::default().with_issuer(s.base.clone()).with_audience(aud);
+    jwt::verify(token, &key, &rules, &inkan_core::clock::SystemClock).unwrap().claims
+}
+
+pub async fn userinfo(s: &Server, access: &str) -> reqwest::Response {
+    s.client.get(format!("{}/userinfo", s.base)).bearer_auth(access).send().await.unwrap()
+}
+
+/// A whole login: PAR-less authorize → OTP → consent (gender unticked) → token → userinfo;
+/// then SSO, remembered consent, prompt values, and the token endpoint's refusals.
+pub async fn full_login(s: &Server, otp_file: &std::path::Path) {
+    let rp = register(s, "rp-full", json!({})).await;
+    let uin = enrol(s, 11).await;
+    let mut b = Browser::new();
+    let mut params = auth_params(&rp);
+    set(&mut params, "claims", Some(r#"{"userinfo":{"birthdate":{"essential":true}},"id_token":{"name":null}}"#));
+    let first = b.get(&format!("{}/authorize?{}", s.base, encode(&params))).await;
+    let q = login_with_otp(&mut b, &s.base, first, &uin, otp_file, &["gender"]).await;
+    assert_eq!(get(&q, "state"), Some("st-1"));
+    assert_eq!(get(&q, "iss"), Some(s.base.as_str()));
+    let code = get(&q, "code").unwrap().to_string();
+
+    let (st, tok) = redeem(s, &rp, &code, REDIRECT, VERIFIER).await;
+    assert_eq!(st, 200, "{tok}");
+    assert_eq!(tok["token_type"], "Bearer");
+    let id = verify_jwt(s, tok["id_token"].as_str().unwrap(), &rp.id).await;
+    assert_eq!(id["nonce"], "n-1");
+    assert_eq!(id["acr"], "mosip:idp:acr:generated-code");
+    assert_eq!(id["amr"], json!(["otp"]));
+    assert!(id["auth_time"].as_i64().unwrap() > 0);
+    assert_eq!(id["sub"].as_str().unwrap().len(), 43, "pairwise subject");
+    assert!(!id["sub"].as_str().unwrap().contains(&uin));
+    assert_eq!(id["name"].as_str().unwrap().split(' ').count(), 3, "name asked for in the ID token: {id:?}");
+    let access = tok["access_token"].as_str().unwrap().to_string();
+    let r = userinfo(s, &access).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/jwt");
+    let info = verify_jwt(s, &r.text().await.unwrap(), &rp.id).await;
+    assert_eq!(info["sub"], id["sub"]);
+    let mut names: Vec<&str> = info.keys().map(String::as_str).collect();
+    names.sort();
+    assert_eq!(names, ["aud", "birthdate", "exp", "iat", "iss", "name", "sub"], "exactly the consented claims");
+
+    // Code reuse: refused, and the access token issued from it is revoked.
+    let (st, e) = redeem(s, &rp, &code, REDIRECT, VERIFIER).await;
+    assert_eq!((st.as_u16(), e["error"].as_str()), (400, Some("invalid_grant")));
+    assert_eq!(userinfo(s, &access).await.status(), 401);
+
+    // The session and remembered consent: the next authorization gives a code at once, also
+    // with prompt=none; prompt=login and prompt=consent show pages again.
+    let again = b.get(&format!("{}/authorize?{}", s.base, encode(&params))).await;
+    assert_eq!(again.status(), 303);
+    let code2 = get(&location_query(&again), "code").expect("SSO code").to_string();
+    let mut none = params.clone();
+    set(&mut none, "prompt", Some("none"));
+    let r = b.get(&format!("{}/authorize?{}", s.base, encode(&none))).await;
+    let code3 = get(&location_query(&r), "code").expect("prompt=none code").to_string();
+    for (prompt, page) in [("login", "/oidc/login"), ("consent", "/oidc/consent")] {
+        let mut p = params.clone();
+        set(&mut p, "prompt", Some(prompt));
+        let r = b.get(&format!("{}/authorize?{}", s.base, encode(&p))).await;
+        assert!(r.headers()["location"].to_str().unwrap().starts_with(page), "prompt={prompt}");
+    }
+    // Another client without consent: prompt=none → consent_required.
+    let other = register(s, "rp-other", json!({})).await;
+    let mut p = auth_params(&other);
+    set(&mut p, "prompt", Some("none"));
+    let r = b.get(&format!("{}/authorize?{}", s.base, encode(&p))).await;
+    assert_eq!(get(&location_query(&r), "error"), Some("consent_required"));
+
+    // The token endpoint's refusals, each with a fresh code.
+    let fresh = |b: &mut Browser| {
+        let url = format!("{}/authorize?{}", s.base, encode(&params));
+        let client = b.client.clone();
+        let cookie = b.cookie_header();
+        async move {
+            let r = client.get(url).header("cookie", cookie).send().await.unwrap();
+            get(&location_query(&r), "code").unwrap().to_string()
+        }
+    };
+    let (st, e) = redeem(s, &rp, &code2, "http://127.0.0.1:9/other", VERIFIER).await;
+    assert_eq!((st.as_u16(), e["error"].as_str()), (400, Some("invalid_grant")), "wrong redirect_uri");
+    let (st, e) = redeem(s, &rp, &code3, REDIRECT, &"x".repeat(43)).await;
+    assert_eq!((st.as_u16(), e["error"].as_str()), (400, Some("invalid_grant")), "wrong code_verifier");
+    let c = fresh(&mut b).await;
+    let (st, e) = redeem(s, &rp, &c, REDIRECT, "short").await;
+    assert_eq!((st.as_u16(), e["error"].as_str()), (400, Some("invalid_request")), "malformed code_verifier");
+    let c = fresh(&mut b).await;
+    let (st, e) = redeem(s, &other, &c, REDIRECT, VERIFIER).await;
+    assert_eq!((st.as_u16(), e["error"].as_str()), (400, Some("invalid_grant")), "another client's code");
+    let c = fresh(&mut b).await;
+    let store = inkan_idp::store::Store::open(&s.url, 1, "normal").await.unwrap();
+    sqlx::query("UPDATE oidc_codes SET expires_at = 0 WHERE used_at IS NULL").execute(store.pool()).await.unwrap();
+    store.close().await;
+    let (st, e) = redeem(s, &rp, &c, REDIRECT, VERIFIER).await;
+    assert_eq!((st.as_u16(), e["error"].as_str()), (400, Some("invalid_grant")), "expired code");
+    let (st, e) = redeem(s, &rp, "no-such-code", REDIRECT, VERIFIER).await;
+    assert_eq!((st.as_u16(), e["error"].as_str()), (400, Some("invalid_grant")), "unknown code");
+    // Client authentication at /token: an assertion for the token endpoint signed by another key.
+    let c = fresh(&mut b).await;
+    let impostor = Rp { id: rp.id.clone(), key: SoftwareKey::generate(Algorithm::Es256).unwrap().with_kid("rp-full-k1") };
+    let (st, e) = redeem(s, &impostor, &c, REDIRECT, VERIFIER).await;
+    assert_eq!((st.as_u16(), e["error"].as_str()), (401, Some("invalid_client")));
+    let form = vec![
+        ("grant_type".to_string(), "password".to_string()),
+        ("client_assertion_type".to_string(), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".to_string()),
+        ("client_assertion".to_string(), rp.assertion(&format!("{}/token", s.base))),
+    ];
+    let r = post_form(&s.client, &format!("{}/token", s.base), &form).send().await.unwrap();
+    assert_eq!(error_of(r).await.1, "unsupported_grant_type");
+    assert_eq!(userinfo(s, "forged").await.status(), 401);
+}
+
+/// The pages' safety and language: Arabic is right-to-left; a form post with a wrong CSRF
+/// token or without the transaction cookie is refused; a wrong OTP gives a message.
+pub async fn pages(s: &Server, otp_file: &std::path::Path) {
+    let rp = register(s, "rp-pages", json!({})).await;
+    let uin = enrol(s, 12).await;
+    let mut b = Browser::new();
+    let mut params = auth_params(&rp);
+    set(&mut params, "ui_locales", Some("ar en"));
+    let r = b.get(&format!("{}/authorize?{}", s.base, encode(&params))).await;
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let html = b.get(&base_of(&loc, &s.base)).await.text().await.unwrap();
+    assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"), "{html}");
+    let (tx, csrf) = (hidden_value(&html, "tx"), hidden_value(&html, "csrf"));
+    let url = format!("{}/oidc/login/otp", s.base);
+    let r = b.post(&url, &[("tx", &tx), ("csrf", "forged"), ("individual_id", &uin)]).await;
+    assert_eq!(r.status(), 400, "wrong CSRF token");
+    let mut stranger = Browser::new();
+    let r = stranger.post(&url, &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin)]).await;
+    assert_eq!(r.status(), 400, "no transaction cookie");
+    let r = b.post(&url, &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin)]).await;
+    assert_eq!(r.status(), 200);
+    let _ = last_otp(otp_file);
+    let r = b
+        .post(&format!("{}/oidc/login/otp/verify", s.base), &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin), ("otp", "000000")])
+        .await;
+    assert_eq!(r.status(), 401);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("role=\"alert\"") && html.contains("dir=\"rtl\""), "{html}");
+    // Declining consent sends access_denied to the client.
+    let otp_url = format!("{}/oidc/login/otp", s.base);
+    let _ = b.post(&otp_url, &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin)]).await;
+    let otp = last_otp(otp_file);
+    let r = b
+        .post(&format!("{}/oidc/login/otp/verify", s.base), &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin), ("otp", &otp)])
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = b.post(&format!("{}/oidc/consent", s.base), &[("tx", &tx), ("csrf", &csrf), ("decision", "deny")]).await;
+    assert_eq!(get(&location_query(&r), "error"), Some("access_denied"));
+}
