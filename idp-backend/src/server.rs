@@ -119,7 +119,11 @@ pub async fn start(cfg: &Config) -> Result<Running, StartError> {
     };
     let listener = TcpListener::bind(&cfg.listen).await?;
     let addr = listener.local_addr()?;
-    let issuer = cfg.oidc.issuer.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let issuer = cfg
+        .oidc
+        .issuer
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
     let oidc = crate::oidc::Oidc::open(&registry, &cfg.oidc, issuer)
         .await
         .map_err(|e| StartError::Config(format!("oidc: {e}")))?;

@@ -1,5 +1,6 @@
 //! The OIDC provider scenarios on a real PostgreSQL server on loopback (started by the harness,
-//! or `INKAN_TEST_PG_URL`). No server means failure, not a skip.
+//! or `INKAN_TEST_PG_URL`), and two instances sharing one database. No server means failure,
+//! not a skip.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -17,5 +18,39 @@ async fn every_oidc_scenario_on_postgres() {
             s.stop().await;
         )*};
     }
-    run!(discovery_and_keys, client_registration, par_and_client_auth, authorize_errors);
+    run!(
+        discovery_and_keys,
+        client_registration,
+        par_and_client_auth,
+        authorize_errors
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let otp_file = dir.path().join("otp.jsonl");
+    let notifier = format!("file:{}", otp_file.display());
+    for (name, pages) in [("oidc_full_login", false), ("oidc_pages", true)] {
+        let n = notifier.clone();
+        let s = Server::at_url_with(pg.database(name).await, move |c| c.authn.notifier = n).await;
+        if pages {
+            oidc::pages(&s, &otp_file).await;
+        } else {
+            oidc::full_login(&s, &otp_file).await;
+        }
+        s.stop().await;
+    }
+
+    // Two instances, one database, one issuer.
+    let url = pg.database("oidc_two_instances").await;
+    let issuer = "https://id.example";
+    let edit = |n: String| {
+        move |c: &mut inkan_idp::config::Config| {
+            c.authn.notifier = n;
+            c.oidc.issuer = Some(issuer.into());
+        }
+    };
+    let a = Server::at_url_with(url.clone(), edit(notifier.clone())).await;
+    let b = Server::at_url_with(url, edit(notifier.clone())).await;
+    oidc::two_instances(&a, &b, issuer, &otp_file).await;
+    a.stop().await;
+    b.stop().await;
 }

@@ -77,10 +77,16 @@ async fn par(State(s): State<AppState>, body: Bytes) -> Result<Response, OAuthEr
     let p = Params::parse(&body)?;
     let client = client_auth::authenticate(o, s.store(), &p, &o.endpoint("/par")).await?;
     if p.get("request_uri").is_some() {
-        return Err(OAuthError::bad("invalid_request", "request_uri is not allowed in a pushed request"));
+        return Err(OAuthError::bad(
+            "invalid_request",
+            "request_uri is not allowed in a pushed request",
+        ));
     }
     if p.get("client_id").is_some_and(|c| c != client.client_id) {
-        return Err(OAuthError::bad("invalid_request", "client_id does not match the authenticated client"));
+        return Err(OAuthError::bad(
+            "invalid_request",
+            "client_id does not match the authenticated client",
+        ));
     }
     let req = request::parse(&p, &client).map_err(|e| match e {
         RequestError::NoRedirect(e) | RequestError::Redirect { error: e, .. } => e,
@@ -125,7 +131,9 @@ async fn authorize_inner(s: &AppState, headers: &HeaderMap, q: &str) -> Result<R
         .map_err(|e| no_redirect(e.into()))?
         .ok_or_else(|| no_redirect(OAuthError::bad("invalid_request", "unknown client_id")))?;
     let req = match p.get("request_uri") {
-        Some(uri) => pushed_request(s.store(), &client, uri).await.map_err(no_redirect)?,
+        Some(uri) => pushed_request(s.store(), &client, uri)
+            .await
+            .map_err(no_redirect)?,
         None if client.par_required || o.cfg.require_par => {
             return Err(no_redirect(OAuthError::bad(
                 "invalid_request",
@@ -149,12 +157,11 @@ async fn pushed_request(store: &Store, client: &Client, uri: &str) -> Result<Aut
         return Err(invalid());
     }
     let mut w = store.begin_write().await?;
-    let row: Option<(String, String, i64)> = sqlx::query_as(
-        "SELECT client_id, request, expires_at FROM oidc_par WHERE handle_hash = $1",
-    )
-    .bind(token_hash(uri))
-    .fetch_optional(&mut *w.tx)
-    .await?;
+    let row: Option<(String, String, i64)> =
+        sqlx::query_as("SELECT client_id, request, expires_at FROM oidc_par WHERE handle_hash = $1")
+            .bind(token_hash(uri))
+            .fetch_optional(&mut *w.tx)
+            .await?;
     sqlx::query("DELETE FROM oidc_par WHERE handle_hash = $1 OR expires_at < $2")
         .bind(token_hash(uri))
         .bind(now())
@@ -247,7 +254,12 @@ pub(crate) fn person_key(s: &AppState, uin: &str) -> String {
 }
 
 /// Remembers (merging with what was remembered) the person's consent for the client.
-pub async fn remember_consent(s: &AppState, client_id: &str, uin: &str, consent: &Consent) -> Result<(), OAuthError> {
+pub async fn remember_consent(
+    s: &AppState,
+    client_id: &str,
+    uin: &str,
+    consent: &Consent,
+) -> Result<(), OAuthError> {
     let person = person_key(s, uin);
     let mut w = s.store().begin_write().await?;
     let old: Option<String> =
@@ -318,13 +330,14 @@ async fn start_transaction(
 
 /// Loads a live transaction.
 pub async fn transaction(store: &Store, id: &str) -> Result<Option<Transaction>, OAuthError> {
-    let row: Option<(String, String, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT request, csrf, stage, auth, expires_at FROM oidc_transactions WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(store.pool())
-    .await?;
-    let Some((request, csrf, stage, auth, exp)) = row else { return Ok(None) };
+    let row: Option<(String, String, String, Option<String>, i64)> =
+        sqlx::query_as("SELECT request, csrf, stage, auth, expires_at FROM oidc_transactions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(store.pool())
+            .await?;
+    let Some((request, csrf, stage, auth, exp)) = row else {
+        return Ok(None);
+    };
     if exp < now() {
         return Ok(None);
     }
@@ -374,14 +387,18 @@ pub async fn create_session(store: &Store, o: &Oidc, login: &Login) -> Result<St
 
 /// The login of the browser's session, if it has a live one.
 pub async fn session(store: &Store, headers: &HeaderMap) -> Result<Option<Login>, OAuthError> {
-    let Some(sid) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+    let Some(sid) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
     let row: Option<(String, i64)> =
         sqlx::query_as("SELECT auth, expires_at FROM oidc_sessions WHERE sid_hash = $1")
             .bind(token_hash(&sid))
             .fetch_optional(store.pool())
             .await?;
     match row {
-        Some((auth, exp)) if exp >= now() => Ok(Some(serde_json::from_str(&auth).map_err(OAuthError::server)?)),
+        Some((auth, exp)) if exp >= now() => {
+            Ok(Some(serde_json::from_str(&auth).map_err(OAuthError::server)?))
+        }
         _ => Ok(None),
     }
 }
@@ -400,7 +417,11 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Adds a `Set-Cookie`: HttpOnly, SameSite=Lax, Secure when the issuer is https.
 pub fn set_cookie(r: &mut Response, issuer: &str, name: &str, value: &str, max_age: i64) {
-    let secure = if issuer.starts_with("https://") { "; Secure" } else { "" };
+    let secure = if issuer.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
     let text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
     if let Ok(v) = HeaderValue::from_str(&text) {
         r.headers_mut().append(header::SET_COOKIE, v);

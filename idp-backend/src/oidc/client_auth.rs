@@ -28,8 +28,16 @@ const LEEWAY: i64 = 30;
 pub async fn authenticate(o: &Oidc, store: &Store, p: &Params, endpoint: &str) -> Result<Client, OAuthError> {
     match p.get("client_assertion_type") {
         Some(ASSERTION_TYPE) => {}
-        Some(_) => return Err(OAuthError::client("client_assertion_type must be jwt-bearer (private_key_jwt)")),
-        None => return Err(OAuthError::client("client authentication (private_key_jwt) is required")),
+        Some(_) => {
+            return Err(OAuthError::client(
+                "client_assertion_type must be jwt-bearer (private_key_jwt)",
+            ));
+        }
+        None => {
+            return Err(OAuthError::client(
+                "client authentication (private_key_jwt) is required",
+            ));
+        }
     }
     let token = p
         .get("client_assertion")
@@ -99,11 +107,15 @@ fn verify(
     })
     .map_err(|e| OAuthError::client(format!("client_assertion: {} ({e})", e.code())))?;
     if v.claims.get("sub").and_then(Value::as_str) != Some(client_id) {
-        return Err(OAuthError::client("client_assertion sub must equal iss (the client_id)"));
+        return Err(OAuthError::client(
+            "client_assertion sub must equal iss (the client_id)",
+        ));
     }
     let exp = v.claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
     if exp - now() > o.cfg.max_assertion_ttl_secs {
-        return Err(OAuthError::client("client_assertion exp is too far in the future"));
+        return Err(OAuthError::client(
+            "client_assertion exp is too far in the future",
+        ));
     }
     Ok(v.claims)
 }

@@ -3,12 +3,12 @@
 //! token, and the browser must hold the transaction cookie with the same token, so a form
 //! cannot be posted into someone else's login.
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 
 use super::authorize::{
@@ -62,7 +62,10 @@ impl Form {
             .unwrap_or("")
     }
     fn all(&self, k: &str) -> impl Iterator<Item = &str> {
-        self.fields.iter().filter(move |(x, _)| x == k).map(|(_, v)| v.as_str())
+        self.fields
+            .iter()
+            .filter(move |(x, _)| x == k)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -115,7 +118,12 @@ async fn client_name(s: &AppState, tx: &Transaction) -> Result<(Client, String),
 fn login_html(tx: &Transaction, client: &str, error: Option<Msg>) -> Response {
     let lang = Lang::from_locale(&tx.request.locale);
     let t = |m| escape(lang.t(m));
-    let mut body = format!("<h1>{}</h1><p>{} <strong>{}</strong></p>", t(Msg::Title), t(Msg::SignInTo), escape(client));
+    let mut body = format!(
+        "<h1>{}</h1><p>{} <strong>{}</strong></p>",
+        t(Msg::Title),
+        t(Msg::SignInTo),
+        escape(client)
+    );
     if let Some(e) = error {
         body += &format!("<p class=\"error\" role=\"alert\">{}</p>", t(e));
     }
@@ -147,7 +155,11 @@ fn login_html(tx: &Transaction, client: &str, error: Option<Msg>) -> Response {
             t(Msg::UsePin)
         );
     }
-    let status = if error.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
+    let status = if error.is_some() {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::OK
+    };
     page(lang, status, lang.t(Msg::Title), &body)
 }
 
@@ -176,7 +188,9 @@ async fn refused(s: &AppState, tx: &Transaction, e: ApiError) -> Response {
 }
 
 async fn send_otp(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(form) = Form::parse(&body) else { return expired() };
+    let Some(form) = Form::parse(&body) else {
+        return expired();
+    };
     let tx = match checked_tx(&s, &headers, &form).await {
         Ok(tx) if tx.stage == "login" && tx.request.acr.contains(&Acr::GeneratedCode) => tx,
         Ok(_) => return expired(),
@@ -206,7 +220,9 @@ async fn send_otp(State(s): State<AppState>, headers: HeaderMap, body: Bytes) ->
 }
 
 async fn verify_otp(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(form) = Form::parse(&body) else { return expired() };
+    let Some(form) = Form::parse(&body) else {
+        return expired();
+    };
     let tx = match checked_tx(&s, &headers, &form).await {
         Ok(tx) if tx.stage == "login" && tx.request.acr.contains(&Acr::GeneratedCode) => tx,
         Ok(_) => return expired(),
@@ -223,7 +239,9 @@ async fn verify_otp(State(s): State<AppState>, headers: HeaderMap, body: Bytes) 
 }
 
 async fn verify_pin(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(form) = Form::parse(&body) else { return expired() };
+    let Some(form) = Form::parse(&body) else {
+        return expired();
+    };
     let tx = match checked_tx(&s, &headers, &form).await {
         Ok(tx) if tx.stage == "login" && tx.request.acr.contains(&Acr::Knowledge) => tx,
         Ok(_) => return expired(),
@@ -252,7 +270,13 @@ async fn finish_login(s: &AppState, tx: Transaction, auth: Authenticated) -> Res
         let sid = create_session(s.store(), o, &login).await?;
         set_login(s.store(), &tx.id, &login).await?;
         let mut r = Redirect::to(&format!("/oidc/consent?tx={}", tx.id)).into_response();
-        set_cookie(&mut r, &o.issuer, authorize::SESSION_COOKIE, &sid, o.cfg.session_ttl_secs);
+        set_cookie(
+            &mut r,
+            &o.issuer,
+            authorize::SESSION_COOKIE,
+            &sid,
+            o.cfg.session_ttl_secs,
+        );
         Ok::<_, OAuthError>(r)
     }
     .await;
@@ -309,7 +333,10 @@ async fn consent_page(State(s): State<AppState>, Query(q): Query<TxQuery>) -> Re
         let n = claim_name(rc.claim);
         let label = escape(claim_label(rc.claim, lang));
         items += &if rc.essential {
-            format!("<li>{label} <span class=\"hint\">({})</span></li>", t(Msg::Required))
+            format!(
+                "<li>{label} <span class=\"hint\">({})</span></li>",
+                t(Msg::Required)
+            )
         } else {
             format!(
                 "<li><input type=\"checkbox\" id=\"c-{n}\" name=\"claim\" value=\"{n}\" checked> \
@@ -329,7 +356,13 @@ async fn consent_page(State(s): State<AppState>, Query(q): Query<TxQuery>) -> Re
         t(Msg::Allow),
         t(Msg::Deny)
     );
-    page_to(lang, StatusCode::OK, lang.t(Msg::ConsentTitle), &body, Some(&tx.request.redirect_uri))
+    page_to(
+        lang,
+        StatusCode::OK,
+        lang.t(Msg::ConsentTitle),
+        &body,
+        Some(&tx.request.redirect_uri),
+    )
 }
 
 async fn remembered(
@@ -342,7 +375,9 @@ async fn remembered(
 }
 
 async fn consent(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(form) = Form::parse(&body) else { return expired() };
+    let Some(form) = Form::parse(&body) else {
+        return expired();
+    };
     let tx = match checked_tx(&s, &headers, &form).await {
         Ok(tx) if tx.stage == "consent" => tx,
         Ok(_) => return expired(),
@@ -355,10 +390,18 @@ async fn consent(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> 
 
 async fn decide_consent(s: &AppState, tx: &Transaction, form: &Form) -> Result<Response, OAuthError> {
     let o: &Oidc = provider(s)?;
-    let login = tx.login.as_ref().ok_or_else(|| OAuthError::server("consent without login"))?;
+    let login = tx
+        .login
+        .as_ref()
+        .ok_or_else(|| OAuthError::server("consent without login"))?;
     if form.get("decision") != "allow" {
         let e = OAuthError::bad("access_denied", "the person declined");
-        return Ok(error_redirect(o, &tx.request.redirect_uri, tx.request.state.as_deref(), &e));
+        return Ok(error_redirect(
+            o,
+            &tx.request.redirect_uri,
+            tx.request.state.as_deref(),
+            &e,
+        ));
     }
     let ticked: Vec<&str> = form.all("claim").collect();
     let granted: Vec<RequestedClaim> = tx

@@ -83,8 +83,10 @@ pub fn routes() -> Router<AppState> {
 
 async fn style() -> Response {
     let mut r = ui::STYLE.into_response();
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
     r
 }
 
@@ -177,7 +179,11 @@ impl OAuthError {
     /// 500 `server_error`; the cause is logged, never sent.
     pub fn server(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "oidc internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "internal error")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "internal error",
+        )
     }
     /// The spec's error code.
     pub fn error(&self) -> &'static str {
@@ -251,10 +257,16 @@ impl Params {
         let mut out: Vec<(String, String)> = Vec::new();
         for (k, v) in form_urlencoded::parse(body) {
             if out.len() >= MAX_PARAMS || v.len() > MAX_PARAM {
-                return Err(OAuthError::bad("invalid_request", "too many or too large parameters"));
+                return Err(OAuthError::bad(
+                    "invalid_request",
+                    "too many or too large parameters",
+                ));
             }
             if out.iter().any(|(x, _)| *x == k) {
-                return Err(OAuthError::bad("invalid_request", format!("parameter {k} is repeated")));
+                return Err(OAuthError::bad(
+                    "invalid_request",
+                    format!("parameter {k} is repeated"),
+                ));
             }
             out.push((k.into_owned(), v.into_owned()));
         }

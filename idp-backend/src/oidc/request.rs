@@ -134,7 +134,10 @@ fn checked(
         return Err(invalid("state is too long"));
     }
     if p.get("request").is_some() {
-        return Err(OAuthError::bad("request_not_supported", "request objects are not supported"));
+        return Err(OAuthError::bad(
+            "request_not_supported",
+            "request objects are not supported",
+        ));
     }
     match p.get("response_type") {
         Some("code") => {}
@@ -183,12 +186,19 @@ fn checked(
 
 fn scopes(p: &Params, client: &Client) -> Result<Vec<String>, OAuthError> {
     let scope = p.require("scope")?;
-    let scopes: Vec<String> = scope.split(' ').filter(|s| !s.is_empty()).map(str::to_string).collect();
+    let scopes: Vec<String> = scope
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
     if !scopes.iter().any(|s| s == "openid") {
         return Err(OAuthError::bad("invalid_scope", "scope must include openid"));
     }
     if let Some(s) = scopes.iter().find(|s| !client.scopes.contains(s)) {
-        return Err(OAuthError::bad("invalid_scope", format!("scope {s:?} is not allowed for this client")));
+        return Err(OAuthError::bad(
+            "invalid_scope",
+            format!("scope {s:?} is not allowed for this client"),
+        ));
     }
     Ok(scopes)
 }
@@ -203,7 +213,9 @@ fn pkce_challenge(p: &Params) -> Result<String, OAuthError> {
     }
     let b64url = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
     if challenge.len() != 43 || !challenge.chars().all(b64url) {
-        return Err(invalid("code_challenge must be a base64url SHA-256 (43 characters)"));
+        return Err(invalid(
+            "code_challenge must be a base64url SHA-256 (43 characters)",
+        ));
     }
     Ok(challenge.to_string())
 }
@@ -227,7 +239,10 @@ fn prompt(v: Option<&str>) -> Result<Prompt, OAuthError> {
 
 fn acr_values(v: Option<&str>, client: &Client) -> Result<Vec<Acr>, OAuthError> {
     let Some(v) = v else {
-        return Ok(Acr::ALL.into_iter().filter(|a| client.allows_acr(a.as_str())).collect());
+        return Ok(Acr::ALL
+            .into_iter()
+            .filter(|a| client.allows_acr(a.as_str()))
+            .collect());
     };
     let mut out = Vec::new();
     for word in v.split(' ').filter(|w| !w.is_empty()) {
@@ -259,7 +274,11 @@ fn locale(v: Option<&str>) -> String {
 
 /// The requested claims: from the scopes, plus the `claims` parameter (OIDC Core §5.5), kept
 /// to those the client may receive. Unknown claim names are ignored, as §5.5 says.
-fn claims(scopes: &[String], param: Option<&str>, client: &Client) -> Result<Vec<RequestedClaim>, OAuthError> {
+fn claims(
+    scopes: &[String],
+    param: Option<&str>,
+    client: &Client,
+) -> Result<Vec<RequestedClaim>, OAuthError> {
     let mut out: Vec<RequestedClaim> = Vec::new();
     let mut add = |claim: EkycClaim, essential: bool, id_token: bool| {
         if !client.claims.contains(&claim) {
@@ -270,7 +289,11 @@ fn claims(scopes: &[String], param: Option<&str>, client: &Client) -> Result<Vec
                 r.essential |= essential;
                 r.id_token |= id_token;
             }
-            None => out.push(RequestedClaim { claim, essential, id_token }),
+            None => out.push(RequestedClaim {
+                claim,
+                essential,
+                id_token,
+            }),
         }
     };
     for s in scopes {
@@ -280,7 +303,9 @@ fn claims(scopes: &[String], param: Option<&str>, client: &Client) -> Result<Vec
     }
     if let Some(text) = param {
         let v: Value = serde_json::from_str(text).map_err(|_| invalid("claims must be a JSON object"))?;
-        let obj = v.as_object().ok_or_else(|| invalid("claims must be a JSON object"))?;
+        let obj = v
+            .as_object()
+            .ok_or_else(|| invalid("claims must be a JSON object"))?;
         for (target, id_token) in [("userinfo", false), ("id_token", true)] {
             let Some(members) = obj.get(target) else { continue };
             let members = members
@@ -290,7 +315,11 @@ fn claims(scopes: &[String], param: Option<&str>, client: &Client) -> Result<Vec
                 let essential = match spec {
                     Value::Null => false,
                     Value::Object(o) => o.get("essential").and_then(Value::as_bool).unwrap_or(false),
-                    _ => return Err(invalid(format!("claims.{target}.{name} must be null or an object"))),
+                    _ => {
+                        return Err(invalid(format!(
+                            "claims.{target}.{name} must be null or an object"
+                        )));
+                    }
                 };
                 if let Ok(claim) = serde_json::from_value::<EkycClaim>(Value::String(name.clone())) {
                     add(claim, essential, id_token);
@@ -317,7 +346,10 @@ mod tests {
         &nonce=n&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256";
 
     fn run(extra: &str) -> Result<AuthRequest, RequestError> {
-        parse(&Params::parse(format!("{BASE}{extra}").as_bytes()).unwrap(), &client())
+        parse(
+            &Params::parse(format!("{BASE}{extra}").as_bytes()).unwrap(),
+            &client(),
+        )
     }
 
     fn redirect_error(r: Result<AuthRequest, RequestError>) -> &'static str {
@@ -339,13 +371,23 @@ mod tests {
 
     #[test]
     fn redirect_uri_must_match_exactly_and_is_never_redirected_to() {
-        for bad in ["https://rp.example/cb/", "https://rp.example/cb?x=1", "https://evil.example/cb"] {
-            let q = BASE.replace("https%3A%2F%2Frp.example%2Fcb", &form_urlencoded::byte_serialize(bad.as_bytes()).collect::<String>());
+        for bad in [
+            "https://rp.example/cb/",
+            "https://rp.example/cb?x=1",
+            "https://evil.example/cb",
+        ] {
+            let q = BASE.replace(
+                "https%3A%2F%2Frp.example%2Fcb",
+                &form_urlencoded::byte_serialize(bad.as_bytes()).collect::<String>(),
+            );
             let r = parse(&Params::parse(q.as_bytes()).unwrap(), &client());
             assert!(matches!(r, Err(RequestError::NoRedirect(_))), "{bad}");
         }
         let q = BASE.replace("&redirect_uri=https%3A%2F%2Frp.example%2Fcb", "");
-        assert!(matches!(parse(&Params::parse(q.as_bytes()).unwrap(), &client()), Err(RequestError::NoRedirect(_))));
+        assert!(matches!(
+            parse(&Params::parse(q.as_bytes()).unwrap(), &client()),
+            Err(RequestError::NoRedirect(_))
+        ));
     }
 
     #[test]
@@ -354,32 +396,53 @@ mod tests {
         let r = parse(&Params::parse(no_method.as_bytes()).unwrap(), &client());
         assert_eq!(redirect_error(r), "invalid_request");
         let plain = BASE.replace("S256", "plain");
-        assert_eq!(redirect_error(parse(&Params::parse(plain.as_bytes()).unwrap(), &client())), "invalid_request");
+        assert_eq!(
+            redirect_error(parse(&Params::parse(plain.as_bytes()).unwrap(), &client())),
+            "invalid_request"
+        );
         let none = BASE.replace("&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "");
-        assert_eq!(redirect_error(parse(&Params::parse(none.as_bytes()).unwrap(), &client())), "invalid_request");
+        assert_eq!(
+            redirect_error(parse(&Params::parse(none.as_bytes()).unwrap(), &client())),
+            "invalid_request"
+        );
     }
 
     #[test]
     fn refusals_carry_the_spec_error() {
         assert_eq!(redirect_error(run("&acr_values=urn:x")), "invalid_request");
-        assert_eq!(redirect_error(run("&acr_values=mosip:idp:acr:knowledge")), "unauthorized_client");
+        assert_eq!(
+            redirect_error(run("&acr_values=mosip:idp:acr:knowledge")),
+            "unauthorized_client"
+        );
         assert_eq!(redirect_error(run("&prompt=none%20login")), "invalid_request");
         assert_eq!(redirect_error(run("&request=eyJ")), "request_not_supported");
         let bad_scope = BASE.replace("scope=openid", "scope=openid%20phone");
-        assert_eq!(redirect_error(parse(&Params::parse(bad_scope.as_bytes()).unwrap(), &client())), "invalid_scope");
+        assert_eq!(
+            redirect_error(parse(&Params::parse(bad_scope.as_bytes()).unwrap(), &client())),
+            "invalid_scope"
+        );
         let no_nonce = BASE.replace("&nonce=n", "");
-        assert_eq!(redirect_error(parse(&Params::parse(no_nonce.as_bytes()).unwrap(), &client())), "invalid_request");
+        assert_eq!(
+            redirect_error(parse(&Params::parse(no_nonce.as_bytes()).unwrap(), &client())),
+            "invalid_request"
+        );
     }
 
     #[test]
     fn claims_from_scopes_and_the_claims_parameter() {
         let claims = r#"{"userinfo":{"email":{"essential":true},"verified_claims":null},"id_token":{"birthdate":null,"gender":null}}"#;
-        let q = format!("&scope=openid%20profile&claims={}", form_urlencoded::byte_serialize(claims.as_bytes()).collect::<String>());
+        let q = format!(
+            "&scope=openid%20profile&claims={}",
+            form_urlencoded::byte_serialize(claims.as_bytes()).collect::<String>()
+        );
         let r = run(&q.replace("&scope=openid%20profile", "")).unwrap();
         let email = r.claims.iter().find(|c| c.claim == EkycClaim::Email).unwrap();
         assert!(email.essential && !email.id_token);
         let birth = r.claims.iter().find(|c| c.claim == EkycClaim::Birthdate).unwrap();
         assert!(birth.id_token && !birth.essential);
-        assert!(!r.claims.iter().any(|c| c.claim == EkycClaim::Gender), "not allowed for the client");
+        assert!(
+            !r.claims.iter().any(|c| c.claim == EkycClaim::Gender),
+            "not allowed for the client"
+        );
     }
 }

@@ -48,7 +48,10 @@ fn check_verifier(v: &str) -> Result<(), OAuthError> {
     if (43..=128).contains(&v.len()) && v.chars().all(ok) {
         Ok(())
     } else {
-        Err(OAuthError::bad("invalid_request", "code_verifier must be 43-128 unreserved characters"))
+        Err(OAuthError::bad(
+            "invalid_request",
+            "code_verifier must be 43-128 unreserved characters",
+        ))
     }
 }
 
@@ -68,7 +71,12 @@ async fn token(State(s): State<AppState>, body: Bytes) -> Result<Response, OAuth
     let client = client_auth::authenticate(o, s.store(), &p, &o.endpoint("/token")).await?;
     match p.get("grant_type") {
         Some("authorization_code") => {}
-        Some(_) => return Err(OAuthError::bad("unsupported_grant_type", "only authorization_code is supported")),
+        Some(_) => {
+            return Err(OAuthError::bad(
+                "unsupported_grant_type",
+                "only authorization_code is supported",
+            ));
+        }
         None => return Err(OAuthError::bad("invalid_request", "grant_type is required")),
     }
     let code = p.require("code")?;
@@ -157,7 +165,13 @@ fn claims_of(grant: &Grant, id_token: bool) -> Vec<EkycClaim> {
         .collect()
 }
 
-async fn id_token(s: &AppState, o: &Oidc, client_id: &str, grant: &Grant, t: i64) -> Result<String, OAuthError> {
+async fn id_token(
+    s: &AppState,
+    o: &Oidc,
+    client_id: &str,
+    grant: &Grant,
+    t: i64,
+) -> Result<String, OAuthError> {
     let auth = authenticated(grant)?;
     let mut c = Map::new();
     let wanted = claims_of(grant, true);
@@ -186,7 +200,12 @@ async fn id_token(s: &AppState, o: &Oidc, client_id: &str, grant: &Grant, t: i64
 
 fn sign(o: &Oidc, claims: &Map<String, Value>, typ: &str) -> Result<String, OAuthError> {
     let key = o.keys.signer();
-    jwt::sign(claims, &Header::for_signer(key.as_ref()).with_typ(typ), key.as_ref()).map_err(OAuthError::server)
+    jwt::sign(
+        claims,
+        &Header::for_signer(key.as_ref()).with_typ(typ),
+        key.as_ref(),
+    )
+    .map_err(OAuthError::server)
 }
 
 fn no_store(mut r: Response) -> Response {

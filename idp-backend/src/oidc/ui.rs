@@ -111,7 +111,10 @@ impl Msg {
             Msg::Error => ("Something went wrong", "حدث خطأ"),
             Msg::SignInTo => ("Sign in to continue to", "سجّل الدخول للمتابعة إلى"),
             Msg::IndividualId => ("UIN or VID", "رقم الهوية أو الرقم الافتراضي"),
-            Msg::IndividualIdHint => ("The number on your ID card, or a virtual ID", "الرقم المطبوع على بطاقتك أو رقم افتراضي"),
+            Msg::IndividualIdHint => (
+                "The number on your ID card, or a virtual ID",
+                "الرقم المطبوع على بطاقتك أو رقم افتراضي",
+            ),
             Msg::SendCode => ("Send me a code", "أرسل لي رمزًا"),
             Msg::UsePin => ("Sign in with my PIN", "تسجيل الدخول برقم التعريف الشخصي"),
             Msg::Pin => ("PIN", "رقم التعريف الشخصي"),
@@ -120,7 +123,10 @@ impl Msg {
             Msg::Code => ("One-time code", "الرمز لمرة واحدة"),
             Msg::Verify => ("Verify", "تحقق"),
             Msg::ConsentTitle => ("Share your details", "مشاركة بياناتك"),
-            Msg::ConsentIntro => ("wants to receive these details about you:", "يطلب الحصول على هذه البيانات عنك:"),
+            Msg::ConsentIntro => (
+                "wants to receive these details about you:",
+                "يطلب الحصول على هذه البيانات عنك:",
+            ),
             Msg::Required => ("required", "مطلوب"),
             Msg::Optional => ("optional", "اختياري"),
             Msg::Allow => ("Allow", "سماح"),
@@ -143,7 +149,13 @@ pub fn page(lang: Lang, status: StatusCode, title: &str, body: &str) -> Response
 }
 
 /// [`page`] whose forms may lead to `form_target` (a redirect URI) as well.
-pub fn page_to(lang: Lang, status: StatusCode, title: &str, body: &str, form_target: Option<&str>) -> Response {
+pub fn page_to(
+    lang: Lang,
+    status: StatusCode,
+    title: &str,
+    body: &str,
+    form_target: Option<&str>,
+) -> Response {
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"{}\" dir=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -156,7 +168,10 @@ pub fn page_to(lang: Lang, status: StatusCode, title: &str, body: &str, form_tar
     );
     let mut r = (status, html).into_response();
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     if let Ok(v) = HeaderValue::from_str(&csp(form_target)) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }

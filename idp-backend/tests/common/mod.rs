@@ -62,18 +62,20 @@ impl Server {
         std::fs::write(dir.path().join("master.key"), "42".repeat(32)).unwrap();
         let mut cfg = config(dir.path(), &url);
         edit(&mut cfg);
-        let running = server::start(&cfg)
-            .await
-            .expect("server starts");
+        let running = server::start(&cfg).await.expect("server starts");
         let admin = match running.demo_token.clone() {
             Some(t) => t,
             // A second instance on a database that already has operators: a fresh administrator.
             None => {
                 let store = inkan_idp::store::Store::open(&url, 1, "normal").await.unwrap();
-                let t = inkan_idp::auth::create_operator(&store, "second instance admin", inkan_idp::auth::Role::Administrator)
-                    .await
-                    .unwrap()
-                    .1;
+                let t = inkan_idp::auth::create_operator(
+                    &store,
+                    "second instance admin",
+                    inkan_idp::auth::Role::Administrator,
+                )
+                .await
+                .unwrap()
+                .1;
                 store.close().await;
                 t
             }

@@ -3,7 +3,7 @@
 //! authlib, is tests/oidc_authlib.rs).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use inkan_core::crypto::{Algorithm, SoftwareKey, Signer};
+use inkan_core::crypto::{Algorithm, Signer, SoftwareKey};
 use inkan_core::encoding::b64url_encode;
 use inkan_core::jose::{Header, jwt};
 use reqwest::{Client, Method, StatusCode};
@@ -34,7 +34,9 @@ pub fn challenge(verifier: &str) -> String {
 
 /// Registers a client with `extra` metadata on top of a default registration.
 pub async fn register(s: &Server, id: &str, extra: Value) -> Rp {
-    let key = SoftwareKey::generate(Algorithm::Es256).unwrap().with_kid(format!("{id}-k1"));
+    let key = SoftwareKey::generate(Algorithm::Es256)
+        .unwrap()
+        .with_kid(format!("{id}-k1"));
     let mut meta = json!({
         "client_id": id, "client_name": format!("Relying party {id}"),
         "redirect_uris": [REDIRECT],
@@ -124,7 +126,10 @@ pub fn set(params: &mut Vec<(String, String)>, k: &str, v: Option<&str>) {
 
 pub async fn par(s: &Server, rp: &Rp, params: &[(String, String)], assertion: &str) -> reqwest::Response {
     let mut form = params.to_vec();
-    form.push(("client_assertion_type".into(), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into()));
+    form.push((
+        "client_assertion_type".into(),
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+    ));
     form.push(("client_assertion".into(), assertion.into()));
     let _ = rp;
     post_form(&s.client, &format!("{}/par", s.base), &form)
@@ -161,12 +166,31 @@ pub fn get<'a>(q: &'a [(String, String)], k: &str) -> Option<&'a str> {
 /// Discovery, JWKS and key rotation: the next key is published before it signs; the retired
 /// one stays published.
 pub async fn discovery_and_keys(s: &Server) {
-    let meta: Value = s.client.get(format!("{}/.well-known/openid-configuration", s.base)).send().await.unwrap().json().await.unwrap();
+    let meta: Value = s
+        .client
+        .get(format!("{}/.well-known/openid-configuration", s.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(meta["issuer"], s.base);
-    assert_eq!(meta["token_endpoint_auth_methods_supported"], json!(["private_key_jwt"]));
+    assert_eq!(
+        meta["token_endpoint_auth_methods_supported"],
+        json!(["private_key_jwt"])
+    );
     assert_eq!(meta["code_challenge_methods_supported"], json!(["S256"]));
     assert_eq!(meta["id_token_signing_alg_values_supported"], json!(["ES256"]));
-    let oauth: Value = s.client.get(format!("{}/.well-known/oauth-authorization-server", s.base)).send().await.unwrap().json().await.unwrap();
+    let oauth: Value = s
+        .client
+        .get(format!("{}/.well-known/oauth-authorization-server", s.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(oauth, meta);
     let jwks = |s: &Server| {
         let url = format!("{}/.well-known/jwks.json", s.base);
@@ -182,7 +206,10 @@ pub async fn discovery_and_keys(s: &Server) {
     }
     // The sealed private keys are not in the clear in the database.
     let store = inkan_idp::store::Store::open(&s.url, 1, "normal").await.unwrap();
-    let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT state, sealed FROM oidc_keys").fetch_all(store.pool()).await.unwrap();
+    let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT state, sealed FROM oidc_keys")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 2);
     for (_, sealed) in &rows {
         assert!(!String::from_utf8_lossy(sealed).contains("\"d\""));
@@ -191,25 +218,52 @@ pub async fn discovery_and_keys(s: &Server) {
 
     let oidc = s.running.as_ref().unwrap().oidc().unwrap();
     let old_kid = oidc.keys.signer().key_id().unwrap().to_string();
-    let next_kid: Vec<String> = keys.iter().map(|k| k["kid"].as_str().unwrap().to_string()).filter(|k| *k != old_kid).collect();
+    let next_kid: Vec<String> = keys
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap().to_string())
+        .filter(|k| *k != old_kid)
+        .collect();
     let new_kid = oidc.keys.rotate().await.unwrap();
-    assert_eq!(vec![new_kid.clone()], next_kid, "the published next key is the one activated");
+    assert_eq!(
+        vec![new_kid.clone()],
+        next_kid,
+        "the published next key is the one activated"
+    );
     assert_eq!(oidc.keys.signer().key_id(), Some(new_kid.as_str()));
     let after = jwks(s).await;
-    let kids: Vec<&str> = after["keys"].as_array().unwrap().iter().map(|k| k["kid"].as_str().unwrap()).collect();
+    let kids: Vec<&str> = after["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap())
+        .collect();
     assert_eq!(kids.len(), 3, "retired + active + new next: {after}");
-    assert!(kids.contains(&old_kid.as_str()), "the retired key stays published");
+    assert!(
+        kids.contains(&old_kid.as_str()),
+        "the retired key stays published"
+    );
     assert!(kids.contains(&new_kid.as_str()));
 }
 
 /// Client registration: administrator only, metadata checked.
 pub async fn client_registration(s: &Server) {
     let rp = register(s, "rp-reg", json!({})).await;
-    let r = s.req(Method::GET, "/v1/oidc/clients/rp-reg", &s.admin).send().await.unwrap();
+    let r = s
+        .req(Method::GET, "/v1/oidc/clients/rp-reg", &s.admin)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(r.json::<Value>().await.unwrap()["redirect_uris"], json!([REDIRECT]));
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["redirect_uris"],
+        json!([REDIRECT])
+    );
     let officer = s.operator("supervisor").await;
-    let r = s.req(Method::GET, "/v1/oidc/clients/rp-reg", &officer).send().await.unwrap();
+    let r = s
+        .req(Method::GET, "/v1/oidc/clients/rp-reg", &officer)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
     let base = json!({"client_id": "x", "redirect_uris": [REDIRECT], "scopes": ["openid"],
         "jwks": {"keys": [rp.key.public_jwk()]}});
@@ -229,14 +283,33 @@ pub async fn client_registration(s: &Server) {
         for (k, v) in c.as_object().unwrap() {
             meta[k] = v.clone();
         }
-        let r = s.req(Method::POST, "/v1/oidc/clients", &s.admin).json(&meta).send().await.unwrap();
+        let r = s
+            .req(Method::POST, "/v1/oidc/clients", &s.admin)
+            .json(&meta)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 400, "{c}");
-        assert_eq!(r.json::<Value>().await.unwrap()["code"], "idp.oidc_bad_client", "{c}");
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["code"],
+            "idp.oidc_bad_client",
+            "{c}"
+        );
     }
-    let r = s.req(Method::POST, "/v1/oidc/clients", &officer).json(&base).send().await.unwrap();
+    let r = s
+        .req(Method::POST, "/v1/oidc/clients", &officer)
+        .json(&base)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
     let dup = json!({"client_id": "rp-reg", "redirect_uris": [REDIRECT], "scopes": ["openid"], "jwks": {"keys": [rp.key.public_jwk()]}});
-    let r = s.req(Method::POST, "/v1/oidc/clients", &s.admin).json(&dup).send().await.unwrap();
+    let r = s
+        .req(Method::POST, "/v1/oidc/clients", &s.admin)
+        .json(&dup)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 409);
 }
 
@@ -259,35 +332,64 @@ pub async fn par_and_client_auth(s: &Server) {
     // Client authentication failures: invalid_client, 401.
     let replayed = rp.assertion(&s.base);
     assert_eq!(par(s, &rp, &params, &replayed).await.status(), 201);
-    let other = SoftwareKey::generate(Algorithm::Es256).unwrap().with_kid("rp-par-k1");
-    let stranger = Rp { id: rp.id.clone(), key: other };
-    let unknown_kid = Rp { id: rp.id.clone(), key: SoftwareKey::generate(Algorithm::Es256).unwrap().with_kid("nope") };
+    let other = SoftwareKey::generate(Algorithm::Es256)
+        .unwrap()
+        .with_kid("rp-par-k1");
+    let stranger = Rp {
+        id: rp.id.clone(),
+        key: other,
+    };
+    let unknown_kid = Rp {
+        id: rp.id.clone(),
+        key: SoftwareKey::generate(Algorithm::Es256).unwrap().with_kid("nope"),
+    };
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let alg_none = {
         let h = b64url_encode(br#"{"alg":"none","typ":"JWT"}"#);
-        let c = b64url_encode(json!({"iss": rp.id, "sub": rp.id, "aud": s.base, "exp": now + 60, "jti": "none-1"}).to_string());
+        let c = b64url_encode(
+            json!({"iss": rp.id, "sub": rp.id, "aud": s.base, "exp": now + 60, "jti": "none-1"}).to_string(),
+        );
         format!("{h}.{c}.")
     };
     let bad = [
         ("replayed jti", replayed),
-        ("expired", rp.assertion_with(&s.base, |c| {
-            c.insert("exp".into(), json!(now - 120));
-            c.insert("iat".into(), json!(now - 180));
-        })),
-        ("exp too far", rp.assertion_with(&s.base, |c| {
-            c.insert("exp".into(), json!(now + 3600));
-        })),
+        (
+            "expired",
+            rp.assertion_with(&s.base, |c| {
+                c.insert("exp".into(), json!(now - 120));
+                c.insert("iat".into(), json!(now - 180));
+            }),
+        ),
+        (
+            "exp too far",
+            rp.assertion_with(&s.base, |c| {
+                c.insert("exp".into(), json!(now + 3600));
+            }),
+        ),
         ("wrong aud", rp.assertion(&format!("{}/elsewhere", s.base))),
-        ("no jti", rp.assertion_with(&s.base, |c| {
-            c.remove("jti");
-        })),
-        ("sub differs", rp.assertion_with(&s.base, |c| {
-            c.insert("sub".into(), json!("someone"));
-        })),
+        (
+            "no jti",
+            rp.assertion_with(&s.base, |c| {
+                c.remove("jti");
+            }),
+        ),
+        (
+            "sub differs",
+            rp.assertion_with(&s.base, |c| {
+                c.insert("sub".into(), json!("someone"));
+            }),
+        ),
         ("wrong key, registered kid", stranger.assertion(&s.base)),
         ("unknown kid", unknown_kid.assertion(&s.base)),
         ("alg none", alg_none),
-        ("unknown client", Rp { id: "ghost".into(), key: SoftwareKey::generate(Algorithm::Es256).unwrap() }.assertion(&s.base)),
+        (
+            "unknown client",
+            Rp {
+                id: "ghost".into(),
+                key: SoftwareKey::generate(Algorithm::Es256).unwrap(),
+            }
+            .assertion(&s.base),
+        ),
     ];
     for (what, a) in bad {
         let (st, err) = error_of(par(s, &rp, &params, &a).await).await;
@@ -295,21 +397,42 @@ pub async fn par_and_client_auth(s: &Server) {
     }
     // No client authentication at all.
     let r = post_form(&s.client, &par_url, &params).send().await.unwrap();
-    assert_eq!(error_of(r).await, (StatusCode::UNAUTHORIZED, "invalid_client".into()));
+    assert_eq!(
+        error_of(r).await,
+        (StatusCode::UNAUTHORIZED, "invalid_client".into())
+    );
     // A bad request through PAR is a JSON error.
     let mut plain = params.clone();
     set(&mut plain, "code_challenge_method", Some("plain"));
-    assert_eq!(error_of(par(s, &rp, &plain, &rp.assertion(&s.base)).await).await.1, "invalid_request");
+    assert_eq!(
+        error_of(par(s, &rp, &plain, &rp.assertion(&s.base)).await)
+            .await
+            .1,
+        "invalid_request"
+    );
     // Repeated parameters are refused.
     let mut twice = params.clone();
     twice.push(("scope".into(), "openid".into()));
-    assert_eq!(error_of(par(s, &rp, &twice, &rp.assertion(&s.base)).await).await.1, "invalid_request");
+    assert_eq!(
+        error_of(par(s, &rp, &twice, &rp.assertion(&s.base)).await)
+            .await
+            .1,
+        "invalid_request"
+    );
 
     // /authorize with the request_uri: a login page; the handle is single use.
-    let q = vec![("client_id".to_string(), rp.id.clone()), ("request_uri".to_string(), request_uri.clone())];
+    let q = vec![
+        ("client_id".to_string(), rp.id.clone()),
+        ("request_uri".to_string(), request_uri.clone()),
+    ];
     let r = authorize(s, &q, None).await;
     assert_eq!(r.status(), 303);
-    assert!(r.headers()["location"].to_str().unwrap().starts_with("/oidc/login?tx="));
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/oidc/login?tx=")
+    );
     let r = authorize(s, &q, None).await;
     assert_eq!(r.status(), 400, "a used request_uri");
     // par_required: the plain query is refused (and not redirected).
@@ -321,7 +444,12 @@ pub async fn par_and_client_auth(s: &Server) {
 
 /// The authorization endpoint's refusals.
 pub async fn authorize_errors(s: &Server) {
-    let rp = register(s, "rp-az", json!({"acr_values": ["mosip:idp:acr:generated-code"]})).await;
+    let rp = register(
+        s,
+        "rp-az",
+        json!({"acr_values": ["mosip:idp:acr:generated-code"]}),
+    )
+    .await;
     let good = auth_params(&rp);
     // Wrong or missing redirect_uri: an error page, never a redirect.
     for v in [Some("http://127.0.0.1:9/other"), None] {
@@ -329,7 +457,12 @@ pub async fn authorize_errors(s: &Server) {
         set(&mut q, "redirect_uri", v);
         let r = authorize(s, &q, None).await;
         assert_eq!(r.status(), 400, "{v:?}");
-        assert!(r.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+        assert!(
+            r.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'none'")
+        );
     }
     let cases: [(&str, Option<&str>, &str); 8] = [
         ("code_challenge", None, "invalid_request"),
@@ -337,7 +470,11 @@ pub async fn authorize_errors(s: &Server) {
         ("code_challenge_method", None, "invalid_request"),
         ("nonce", None, "invalid_request"),
         ("acr_values", Some("urn:unknown:acr"), "invalid_request"),
-        ("acr_values", Some("mosip:idp:acr:knowledge"), "unauthorized_client"),
+        (
+            "acr_values",
+            Some("mosip:idp:acr:knowledge"),
+            "unauthorized_client",
+        ),
         ("scope", Some("openid phone"), "invalid_scope"),
         ("response_type", Some("token"), "unsupported_response_type"),
     ];
@@ -377,11 +514,18 @@ pub struct Browser {
 
 impl Browser {
     pub fn new() -> Self {
-        Self { jar: Vec::new(), client: no_redirects() }
+        Self {
+            jar: Vec::new(),
+            client: no_redirects(),
+        }
     }
 
     fn cookie_header(&self) -> String {
-        self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.jar
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     fn keep(&mut self, r: &reqwest::Response) {
@@ -395,14 +539,24 @@ impl Browser {
     }
 
     pub async fn get(&mut self, url: &str) -> reqwest::Response {
-        let r = self.client.get(url).header("cookie", self.cookie_header()).send().await.unwrap();
+        let r = self
+            .client
+            .get(url)
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
         self.keep(&r);
         r
     }
 
     pub async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
         let f: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let r = post_form(&self.client, url, &f).header("cookie", self.cookie_header()).send().await.unwrap();
+        let r = post_form(&self.client, url, &f)
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
         self.keep(&r);
         r
     }
@@ -411,7 +565,10 @@ impl Browser {
 /// The value of the hidden input `name` in `html`.
 pub fn hidden_value(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} in {html}")) + marker.len();
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + marker.len();
     html[start..].split('"').next().unwrap().to_string()
 }
 
@@ -420,18 +577,30 @@ pub fn last_otp(path: &std::path::Path) -> String {
     let text = std::fs::read_to_string(path).unwrap();
     let line: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
     let body = line["body"].as_str().unwrap();
-    body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap().to_string()
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap()
+        .to_string()
 }
 
 /// Enrols a person (with a phone number, so OTPs go by SMS to the file notifier); returns the UIN.
 pub async fn enrol(s: &Server, i: usize) -> String {
-    let r = s.enrol(&s.admin, &format!("oidc-{i}"), &crate::common::person(i)).await;
+    let r = s
+        .enrol(&s.admin, &format!("oidc-{i}"), &crate::common::person(i))
+        .await;
     assert_eq!(r.status(), 201);
-    r.json::<Value>().await.unwrap()["uin"].as_str().unwrap().to_string()
+    r.json::<Value>().await.unwrap()["uin"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 pub fn base_of(location: &str, base: &str) -> String {
-    if location.starts_with('/') { format!("{base}{location}") } else { location.to_string() }
+    if location.starts_with('/') {
+        format!("{base}{location}")
+    } else {
+        location.to_string()
+    }
 }
 
 /// Follows `/authorize`'s answer through the sign-in (OTP) and consent pages (unticking
@@ -449,17 +618,36 @@ pub async fn login_with_otp(
     assert!(loc.starts_with("/oidc/login?tx="), "{loc}");
     let page = b.get(&base_of(&loc, base)).await;
     assert_eq!(page.status(), 200);
-    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(csp.contains("default-src 'none'") && !csp.contains("script"), "{csp}");
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("script"),
+        "{csp}"
+    );
     let html = page.text().await.unwrap();
     assert!(html.contains("<label for=\"id-otp\">"), "labelled field");
     let (tx, csrf) = (hidden_value(&html, "tx"), hidden_value(&html, "csrf"));
-    let r = b.post(&format!("{base}/oidc/login/otp"), &[("tx", &tx), ("csrf", &csrf), ("individual_id", uin)]).await;
+    let r = b
+        .post(
+            &format!("{base}/oidc/login/otp"),
+            &[("tx", &tx), ("csrf", &csrf), ("individual_id", uin)],
+        )
+        .await;
     let html = r.text().await.unwrap();
     assert!(html.contains("name=\"otp\""), "{html}");
     let otp = last_otp(otp_file);
     let r = b
-        .post(&format!("{base}/oidc/login/otp/verify"), &[("tx", &tx), ("csrf", &csrf), ("individual_id", uin), ("otp", &otp)])
+        .post(
+            &format!("{base}/oidc/login/otp/verify"),
+            &[
+                ("tx", &tx),
+                ("csrf", &csrf),
+                ("individual_id", uin),
+                ("otp", &otp),
+            ],
+        )
         .await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let loc = r.headers()["location"].to_str().unwrap().to_string();
@@ -467,12 +655,23 @@ pub async fn login_with_otp(
 }
 
 /// The consent page at `loc`: allow, with the optional claims in `untick` unticked.
-pub async fn finish_consent(b: &mut Browser, base: &str, loc: &str, tx: &str, csrf: &str, untick: &[&str]) -> Vec<(String, String)> {
+pub async fn finish_consent(
+    b: &mut Browser,
+    base: &str,
+    loc: &str,
+    tx: &str,
+    csrf: &str,
+    untick: &[&str],
+) -> Vec<(String, String)> {
     assert!(loc.starts_with("/oidc/consent?tx="), "{loc}");
     let page = b.get(&base_of(loc, base)).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    let mut form: Vec<(&str, String)> = vec![("tx", tx.into()), ("csrf", csrf.into()), ("decision", "allow".into())];
+    let mut form: Vec<(&str, String)> = vec![
+        ("tx", tx.into()),
+        ("csrf", csrf.into()),
+        ("decision", "allow".into()),
+    ];
     for piece in html.split("name=\"claim\" value=\"").skip(1) {
         let claim = piece.split('"').next().unwrap();
         if !untick.contains(&claim) {
@@ -494,28 +693,59 @@ pub async fn redeem(s: &Server, rp: &Rp, code: &str, redirect: &str, verifier: &
         ("code", code),
         ("redirect_uri", redirect),
         ("code_verifier", verifier),
-        ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+        (
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ),
         ("client_assertion", &rp.assertion(&format!("{}/token", s.base))),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    let r = post_form(&s.client, &format!("{}/token", s.base), &form).send().await.unwrap();
+    let r = post_form(&s.client, &format!("{}/token", s.base), &form)
+        .send()
+        .await
+        .unwrap();
     (r.status(), r.json().await.unwrap())
 }
 
 /// Verifies a JWT from the provider with its published keys.
 pub async fn verify_jwt(s: &Server, token: &str, aud: &str) -> Map<String, Value> {
-    let jwks: Value = s.client.get(format!("{}/.well-known/jwks.json", s.base)).send().await.unwrap().json().await.unwrap();
+    verify_jwt_from(s, &s.base, token, aud).await
+}
+
+/// [`verify_jwt`] for a provider whose issuer is `iss`.
+pub async fn verify_jwt_from(s: &Server, iss: &str, token: &str, aud: &str) -> Map<String, Value> {
+    let jwks: Value = s
+        .client
+        .get(format!("{}/.well-known/jwks.json", s.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let kid = inkan_core::jose::jws::peek_header(token).unwrap().kid.unwrap();
-    let jwk = jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == kid.as_str()).unwrap();
+    let jwk = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == kid.as_str())
+        .unwrap();
     let key = inkan_core::crypto::PublicKey::from_jwk(&serde_json::from_value(jwk.clone()).unwrap()).unwrap();
-    let rules = jwt::JwtValidation::default().with_issuer(s.base.clone()).with_audience(aud);
-    jwt::verify(token, &key, &rules, &inkan_core::clock::SystemClock).unwrap().claims
+    let rules = jwt::JwtValidation::default().with_issuer(iss).with_audience(aud);
+    jwt::verify(token, &key, &rules, &inkan_core::clock::SystemClock)
+        .unwrap()
+        .claims
 }
 
 pub async fn userinfo(s: &Server, access: &str) -> reqwest::Response {
-    s.client.get(format!("{}/userinfo", s.base)).bearer_auth(access).send().await.unwrap()
+    s.client
+        .get(format!("{}/userinfo", s.base))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap()
 }
 
 /// A whole login: PAR-less authorize → OTP → consent (gender unticked) → token → userinfo;
@@ -525,7 +755,11 @@ pub async fn full_login(s: &Server, otp_file: &std::path::Path) {
     let uin = enrol(s, 11).await;
     let mut b = Browser::new();
     let mut params = auth_params(&rp);
-    set(&mut params, "claims", Some(r#"{"userinfo":{"birthdate":{"essential":true}},"id_token":{"name":null}}"#));
+    set(
+        &mut params,
+        "claims",
+        Some(r#"{"userinfo":{"birthdate":{"essential":true}},"id_token":{"name":null}}"#),
+    );
     let first = b.get(&format!("{}/authorize?{}", s.base, encode(&params))).await;
     let q = login_with_otp(&mut b, &s.base, first, &uin, otp_file, &["gender"]).await;
     assert_eq!(get(&q, "state"), Some("st-1"));
@@ -542,7 +776,11 @@ pub async fn full_login(s: &Server, otp_file: &std::path::Path) {
     assert!(id["auth_time"].as_i64().unwrap() > 0);
     assert_eq!(id["sub"].as_str().unwrap().len(), 43, "pairwise subject");
     assert!(!id["sub"].as_str().unwrap().contains(&uin));
-    assert_eq!(id["name"].as_str().unwrap().split(' ').count(), 3, "name asked for in the ID token: {id:?}");
+    assert_eq!(
+        id["name"].as_str().unwrap().split(' ').count(),
+        3,
+        "name asked for in the ID token: {id:?}"
+    );
     let access = tok["access_token"].as_str().unwrap().to_string();
     let r = userinfo(s, &access).await;
     assert_eq!(r.status(), 200);
@@ -551,7 +789,11 @@ pub async fn full_login(s: &Server, otp_file: &std::path::Path) {
     assert_eq!(info["sub"], id["sub"]);
     let mut names: Vec<&str> = info.keys().map(String::as_str).collect();
     names.sort();
-    assert_eq!(names, ["aud", "birthdate", "exp", "iat", "iss", "name", "sub"], "exactly the consented claims");
+    assert_eq!(
+        names,
+        ["aud", "birthdate", "exp", "iat", "iss", "name", "sub"],
+        "exactly the consented claims"
+    );
 
     // Code reuse: refused, and the access token issued from it is revoked.
     let (st, e) = redeem(s, &rp, &code, REDIRECT, VERIFIER).await;
@@ -562,16 +804,23 @@ pub async fn full_login(s: &Server, otp_file: &std::path::Path) {
     // with prompt=none; prompt=login and prompt=consent show pages again.
     let again = b.get(&format!("{}/authorize?{}", s.base, encode(&params))).await;
     assert_eq!(again.status(), 303);
-    let code2 = get(&location_query(&again), "code").expect("SSO code").to_string();
+    let code2 = get(&location_query(&again), "code")
+        .expect("SSO code")
+        .to_string();
     let mut none = params.clone();
     set(&mut none, "prompt", Some("none"));
     let r = b.get(&format!("{}/authorize?{}", s.base, encode(&none))).await;
-    let code3 = get(&location_query(&r), "code").expect("prompt=none code").to_string();
+    let code3 = get(&location_query(&r), "code")
+        .expect("prompt=none code")
+        .to_string();
     for (prompt, page) in [("login", "/oidc/login"), ("consent", "/oidc/consent")] {
         let mut p = params.clone();
         set(&mut p, "prompt", Some(prompt));
         let r = b.get(&format!("{}/authorize?{}", s.base, encode(&p))).await;
-        assert!(r.headers()["location"].to_str().unwrap().starts_with(page), "prompt={prompt}");
+        assert!(
+            r.headers()["location"].to_str().unwrap().starts_with(page),
+            "prompt={prompt}"
+        );
     }
     // Another client without consent: prompt=none → consent_required.
     let other = register(s, "rp-other", json!({})).await;
@@ -591,34 +840,75 @@ pub async fn full_login(s: &Server, otp_file: &std::path::Path) {
         }
     };
     let (st, e) = redeem(s, &rp, &code2, "http://127.0.0.1:9/other", VERIFIER).await;
-    assert_eq!((st.as_u16(), e["error"].as_str()), (400, Some("invalid_grant")), "wrong redirect_uri");
+    assert_eq!(
+        (st.as_u16(), e["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "wrong redirect_uri"
+    );
     let (st, e) = redeem(s, &rp, &code3, REDIRECT, &"x".repeat(43)).await;
-    assert_eq!((st.as_u16(), e["error"].as_str()), (400, Some("invalid_grant")), "wrong code_verifier");
+    assert_eq!(
+        (st.as_u16(), e["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "wrong code_verifier"
+    );
     let c = fresh(&mut b).await;
     let (st, e) = redeem(s, &rp, &c, REDIRECT, "short").await;
-    assert_eq!((st.as_u16(), e["error"].as_str()), (400, Some("invalid_request")), "malformed code_verifier");
+    assert_eq!(
+        (st.as_u16(), e["error"].as_str()),
+        (400, Some("invalid_request")),
+        "malformed code_verifier"
+    );
     let c = fresh(&mut b).await;
     let (st, e) = redeem(s, &other, &c, REDIRECT, VERIFIER).await;
-    assert_eq!((st.as_u16(), e["error"].as_str()), (400, Some("invalid_grant")), "another client's code");
+    assert_eq!(
+        (st.as_u16(), e["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "another client's code"
+    );
     let c = fresh(&mut b).await;
     let store = inkan_idp::store::Store::open(&s.url, 1, "normal").await.unwrap();
-    sqlx::query("UPDATE oidc_codes SET expires_at = 0 WHERE used_at IS NULL").execute(store.pool()).await.unwrap();
+    sqlx::query("UPDATE oidc_codes SET expires_at = 0 WHERE used_at IS NULL")
+        .execute(store.pool())
+        .await
+        .unwrap();
     store.close().await;
     let (st, e) = redeem(s, &rp, &c, REDIRECT, VERIFIER).await;
-    assert_eq!((st.as_u16(), e["error"].as_str()), (400, Some("invalid_grant")), "expired code");
+    assert_eq!(
+        (st.as_u16(), e["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "expired code"
+    );
     let (st, e) = redeem(s, &rp, "no-such-code", REDIRECT, VERIFIER).await;
-    assert_eq!((st.as_u16(), e["error"].as_str()), (400, Some("invalid_grant")), "unknown code");
+    assert_eq!(
+        (st.as_u16(), e["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "unknown code"
+    );
     // Client authentication at /token: an assertion for the token endpoint signed by another key.
     let c = fresh(&mut b).await;
-    let impostor = Rp { id: rp.id.clone(), key: SoftwareKey::generate(Algorithm::Es256).unwrap().with_kid("rp-full-k1") };
+    let impostor = Rp {
+        id: rp.id.clone(),
+        key: SoftwareKey::generate(Algorithm::Es256)
+            .unwrap()
+            .with_kid("rp-full-k1"),
+    };
     let (st, e) = redeem(s, &impostor, &c, REDIRECT, VERIFIER).await;
     assert_eq!((st.as_u16(), e["error"].as_str()), (401, Some("invalid_client")));
     let form = vec![
         ("grant_type".to_string(), "password".to_string()),
-        ("client_assertion_type".to_string(), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".to_string()),
-        ("client_assertion".to_string(), rp.assertion(&format!("{}/token", s.base))),
+        (
+            "client_assertion_type".to_string(),
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".to_string(),
+        ),
+        (
+            "client_assertion".to_string(),
+            rp.assertion(&format!("{}/token", s.base)),
+        ),
     ];
-    let r = post_form(&s.client, &format!("{}/token", s.base), &form).send().await.unwrap();
+    let r = post_form(&s.client, &format!("{}/token", s.base), &form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_of(r).await.1, "unsupported_grant_type");
     assert_eq!(userinfo(s, "forged").await.status(), 401);
 }
@@ -637,28 +927,161 @@ pub async fn pages(s: &Server, otp_file: &std::path::Path) {
     assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"), "{html}");
     let (tx, csrf) = (hidden_value(&html, "tx"), hidden_value(&html, "csrf"));
     let url = format!("{}/oidc/login/otp", s.base);
-    let r = b.post(&url, &[("tx", &tx), ("csrf", "forged"), ("individual_id", &uin)]).await;
+    let r = b
+        .post(&url, &[("tx", &tx), ("csrf", "forged"), ("individual_id", &uin)])
+        .await;
     assert_eq!(r.status(), 400, "wrong CSRF token");
     let mut stranger = Browser::new();
-    let r = stranger.post(&url, &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin)]).await;
+    let r = stranger
+        .post(&url, &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin)])
+        .await;
     assert_eq!(r.status(), 400, "no transaction cookie");
-    let r = b.post(&url, &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin)]).await;
+    let r = b
+        .post(&url, &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin)])
+        .await;
     assert_eq!(r.status(), 200);
     let _ = last_otp(otp_file);
     let r = b
-        .post(&format!("{}/oidc/login/otp/verify", s.base), &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin), ("otp", "000000")])
+        .post(
+            &format!("{}/oidc/login/otp/verify", s.base),
+            &[
+                ("tx", &tx),
+                ("csrf", &csrf),
+                ("individual_id", &uin),
+                ("otp", "000000"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), 401);
     let html = r.text().await.unwrap();
-    assert!(html.contains("role=\"alert\"") && html.contains("dir=\"rtl\""), "{html}");
+    assert!(
+        html.contains("role=\"alert\"") && html.contains("dir=\"rtl\""),
+        "{html}"
+    );
     // Declining consent sends access_denied to the client.
     let otp_url = format!("{}/oidc/login/otp", s.base);
-    let _ = b.post(&otp_url, &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin)]).await;
+    let _ = b
+        .post(&otp_url, &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin)])
+        .await;
     let otp = last_otp(otp_file);
     let r = b
-        .post(&format!("{}/oidc/login/otp/verify", s.base), &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin), ("otp", &otp)])
+        .post(
+            &format!("{}/oidc/login/otp/verify", s.base),
+            &[
+                ("tx", &tx),
+                ("csrf", &csrf),
+                ("individual_id", &uin),
+                ("otp", &otp),
+            ],
+        )
         .await;
     assert_eq!(r.status(), 303);
-    let r = b.post(&format!("{}/oidc/consent", s.base), &[("tx", &tx), ("csrf", &csrf), ("decision", "deny")]).await;
+    let r = b
+        .post(
+            &format!("{}/oidc/consent", s.base),
+            &[("tx", &tx), ("csrf", &csrf), ("decision", "deny")],
+        )
+        .await;
     assert_eq!(get(&location_query(&r), "error"), Some("access_denied"));
+}
+
+/// Two instances on one database, one issuer: a login started on `a` continues on `b` and
+/// back; the code is redeemed on `b`, userinfo read from `a`; an assertion `jti` used on one
+/// is refused on the other.
+pub async fn two_instances(a: &Server, b: &Server, issuer: &str, otp_file: &std::path::Path) {
+    let rp = register(a, "rp-two", json!({"par_required": true})).await;
+    let uin = enrol(a, 31).await;
+    let params = auth_params(&rp);
+    let assertion = rp.assertion(issuer);
+    let r = par(a, &rp, &params, &assertion).await;
+    assert_eq!(r.status(), 201);
+    let request_uri = r.json::<Value>().await.unwrap()["request_uri"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        error_of(par(b, &rp, &params, &assertion).await).await.1,
+        "invalid_client",
+        "jti replay across instances"
+    );
+    let mut br = Browser::new();
+    let q = [
+        ("client_id".to_string(), rp.id.clone()),
+        ("request_uri".to_string(), request_uri),
+    ];
+    let r = br.get(&format!("{}/authorize?{}", b.base, encode(&q))).await;
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let html = br.get(&format!("{}{loc}", a.base)).await.text().await.unwrap();
+    let (tx, csrf) = (hidden_value(&html, "tx"), hidden_value(&html, "csrf"));
+    let r = br
+        .post(
+            &format!("{}/oidc/login/otp", b.base),
+            &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin)],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let otp = last_otp(otp_file);
+    let r = br
+        .post(
+            &format!("{}/oidc/login/otp/verify", a.base),
+            &[
+                ("tx", &tx),
+                ("csrf", &csrf),
+                ("individual_id", &uin),
+                ("otp", &otp),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let q = finish_consent(&mut br, &b.base, &loc, &tx, &csrf, &[]).await;
+    assert_eq!(get(&q, "iss"), Some(issuer));
+    let code = get(&q, "code").unwrap();
+    let form: Vec<(String, String)> = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", VERIFIER),
+        (
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ),
+        ("client_assertion", &rp.assertion(&format!("{issuer}/token"))),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let r = post_form(&b.client, &format!("{}/token", b.base), &form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let tok: Value = r.json().await.unwrap();
+    let id = verify_jwt_from(a, issuer, tok["id_token"].as_str().unwrap(), &rp.id).await;
+    assert_eq!(id["nonce"], "n-1");
+    let r = userinfo(a, tok["access_token"].as_str().unwrap()).await;
+    assert_eq!(r.status(), 200);
+    let info = verify_jwt_from(b, issuer, &r.text().await.unwrap(), &rp.id).await;
+    assert_eq!(info["sub"], id["sub"]);
+    // The assertion's jti is spent on both instances, and so is the code.
+    let r = post_form(&a.client, &format!("{}/token", a.base), &form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(r).await.1,
+        "invalid_client",
+        "the assertion's jti is spent too"
+    );
+    let mut fresh = form.clone();
+    set(&mut fresh, "client_assertion", Some(&rp.assertion(issuer)));
+    let r = post_form(&a.client, &format!("{}/token", a.base), &fresh)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(r).await.1,
+        "invalid_grant",
+        "the code is spent on the other instance"
+    );
 }
