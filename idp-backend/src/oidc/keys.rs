@@ -6,6 +6,7 @@
 //! `now + token lifetime`), activates the `next` key (already in the JWKS since it was made, so
 //! relying parties that cache the JWKS know it before it signs) and makes a new `next` key.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use inkan_core::crypto::{Algorithm, Jwk, SoftwareKey};
@@ -41,7 +42,12 @@ pub struct KeyRing {
     alg: Algorithm,
     token_ttl: i64,
     active: RwLock<Arc<SoftwareKey>>,
+    loaded_at: AtomicI64,
 }
+
+/// How often an instance re-reads which key is active, so a rotation done by another instance
+/// on the same database reaches it well before the retired key leaves the JWKS.
+const RELOAD_SECS: i64 = 30;
 
 #[derive(sqlx::FromRow)]
 struct KeyRow {
@@ -74,6 +80,7 @@ impl KeyRing {
             alg,
             token_ttl,
             active: RwLock::new(Arc::new(active)),
+            loaded_at: AtomicI64::new(now()),
         })
     }
 
@@ -83,6 +90,15 @@ impl KeyRing {
             Ok(k) => k.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// The key to sign with: [`KeyRing::signer`], re-read from the database when it was loaded
+    /// more than 30 s ago.
+    pub async fn current(&self) -> Result<Arc<SoftwareKey>, ApiError> {
+        if now() - self.loaded_at.load(Ordering::Relaxed) > RELOAD_SECS {
+            self.refresh().await?;
+        }
+        Ok(self.signer())
     }
 
     /// The JOSE `alg` of the key that signs now.
@@ -98,6 +114,7 @@ impl KeyRing {
             Ok(mut k) => *k = key,
             Err(poisoned) => *poisoned.into_inner() = key,
         }
+        self.loaded_at.store(now(), Ordering::Relaxed);
         Ok(())
     }
 

@@ -79,6 +79,11 @@ pub fn routes() -> Router<AppState> {
         .merge(login::routes())
         .merge(token::routes())
         .route("/oidc/static/style.css", axum::routing::get(style))
+        // Browsers ask for it on every page; an empty answer keeps their consoles clean.
+        .route(
+            "/favicon.ico",
+            axum::routing::get(|| async { StatusCode::NO_CONTENT }),
+        )
 }
 
 async fn style() -> Response {

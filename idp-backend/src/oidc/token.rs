@@ -195,11 +195,11 @@ async fn id_token(
     ] {
         c.insert(k.into(), v);
     }
-    sign(o, &c, "JWT")
+    sign(o, &c, "JWT").await
 }
 
-fn sign(o: &Oidc, claims: &Map<String, Value>, typ: &str) -> Result<String, OAuthError> {
-    let key = o.keys.signer();
+async fn sign(o: &Oidc, claims: &Map<String, Value>, typ: &str) -> Result<String, OAuthError> {
+    let key = o.keys.current().await?;
     jwt::sign(
         claims,
         &Header::for_signer(key.as_ref()).with_typ(typ),
@@ -269,7 +269,7 @@ async fn userinfo_inner(s: &AppState, headers: &HeaderMap) -> Result<Response, R
     ] {
         c.insert(k.into(), v);
     }
-    let jwt = sign(o, &c, "JWT").map_err(IntoResponse::into_response)?;
+    let jwt = sign(o, &c, "JWT").await.map_err(IntoResponse::into_response)?;
     let mut r = jwt.into_response();
     r.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/jwt"));

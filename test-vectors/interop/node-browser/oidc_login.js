@@ -4,7 +4,7 @@
 // Usage: node oidc_login.js AUTHORIZE_URL UIN OTP_FILE REDIRECT_URI SCREENSHOT_DIR NAME
 // Opens AUTHORIZE_URL, fills the UIN, asks for a code, reads the code from the provider's file
 // notifier (one JSON line per message), enters it, allows on the consent page, and stops at the
-// relying party's redirect (answered here, as nothing listens there). Prints a JSON object:
+// relying party's redirect (a stub the test serves). Prints a JSON object:
 // the final URL, the pages' lang/dir, and every console message (a CSP violation would be one).
 "use strict";
 
@@ -34,9 +34,6 @@ async function main() {
   try {
     const page = await context.newPage();
     page.on("console", (m) => console_.push(`${m.type()}: ${m.text()}`));
-    // Nothing listens at the relying party's redirect URI: answer it here.
-    await context.route(redirectUri + "**", (route) =>
-      route.fulfill({ status: 200, contentType: "text/plain", body: "relying party callback" }));
 
     await page.goto(authorizeUrl);
     const html = page.locator("html");
