@@ -55,3 +55,10 @@ async fn pages() {
     oidc::pages(&s, &dir.path().join("otp.jsonl")).await;
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pin_login() {
+    let s = Server::sqlite().await;
+    oidc::pin_login(&s).await;
+    s.stop().await;
+}

@@ -1085,3 +1085,53 @@ pub async fn two_instances(a: &Server, b: &Server, issuer: &str, otp_file: &std:
         "the code is spent on the other instance"
     );
 }
+
+/// Sets a PIN through the registry's `Authn` (opened beside the running server, on its database).
+pub async fn set_pin(s: &Server, uin: &str, pin: &str) {
+    let cfg = crate::common::config(s.dir.path(), &s.url);
+    let registry = inkan_idp::server::open_registry(&cfg).await.unwrap();
+    let authn = inkan_idp::registry::authn::Authn::new(
+        registry.clone(),
+        &cfg.authn,
+        std::sync::Arc::new(inkan_idp::factors::notify::LogNotifier),
+        std::sync::Arc::new(inkan_core::clock::SystemClock),
+    )
+    .unwrap();
+    let actor = inkan_idp::registry::Actor { id: "test", purpose: None };
+    authn.set_pin(actor, uin, pin).await.unwrap();
+    registry.store.close().await;
+}
+
+/// The PIN flow: `acr_values=mosip:idp:acr:knowledge` shows only the PIN form; a wrong PIN is
+/// refused with a message; the right one ends with an ID token whose acr/amr say PIN.
+pub async fn pin_login(s: &Server) {
+    let rp = register(s, "rp-pin", json!({})).await;
+    let uin = enrol(s, 51).await;
+    set_pin(s, &uin, "482915").await;
+    let mut params = auth_params(&rp);
+    set(&mut params, "acr_values", Some("mosip:idp:acr:knowledge"));
+    let mut b = Browser::new();
+    let r = b.get(&format!("{}/authorize?{}", s.base, encode(&params))).await;
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let html = b.get(&base_of(&loc, &s.base)).await.text().await.unwrap();
+    assert!(html.contains("action=\"/oidc/login/pin\"") && !html.contains("action=\"/oidc/login/otp\""), "{html}");
+    let (tx, csrf) = (hidden_value(&html, "tx"), hidden_value(&html, "csrf"));
+    let url = format!("{}/oidc/login/pin", s.base);
+    let r = b.post(&url, &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin), ("pin", "111111")]).await;
+    assert_eq!(r.status(), 401, "wrong PIN");
+    // The OTP route is closed for a PIN-only request.
+    let r = b.post(&format!("{}/oidc/login/otp", s.base), &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin)]).await;
+    assert_eq!(r.status(), 400);
+    let r = b.post(&url, &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin), ("pin", "482915")]).await;
+    assert_eq!(r.status(), 303);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let q = finish_consent(&mut b, &s.base, &loc, &tx, &csrf, &[]).await;
+    let (st, tok) = redeem(s, &rp, get(&q, "code").unwrap(), REDIRECT, VERIFIER).await;
+    assert_eq!(st, 200);
+    let id = verify_jwt(s, tok["id_token"].as_str().unwrap(), &rp.id).await;
+    assert_eq!((id["acr"].as_str(), id["amr"].clone()), (Some("mosip:idp:acr:knowledge"), json!(["pin"])));
+    // A PIN session does not satisfy an OTP-only request: back to the login page.
+    set(&mut params, "acr_values", Some("mosip:idp:acr:generated-code"));
+    let r = b.get(&format!("{}/authorize?{}", s.base, encode(&params))).await;
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/oidc/login"));
+}
