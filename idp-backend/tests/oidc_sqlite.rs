@@ -62,3 +62,11 @@ async fn pin_login() {
     oidc::pin_login(&s).await;
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dpop() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::sqlite_with(with_otp_file(dir.path())).await;
+    oidc::dpop(&s, &dir.path().join("otp.jsonl")).await;
+    s.stop().await;
+}

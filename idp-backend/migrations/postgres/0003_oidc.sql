@@ -54,7 +54,8 @@ CREATE TABLE oidc_tokens (
     client_id   TEXT NOT NULL,
     grant_data  TEXT NOT NULL,
     expires_at  BIGINT NOT NULL,
-    revoked     BIGINT NOT NULL
+    revoked     BIGINT NOT NULL,
+    dpop_jkt    TEXT                       -- RFC 9449: the key the token is bound to
 );
 CREATE INDEX oidc_tokens_code ON oidc_tokens(code_hash);
 CREATE TABLE oidc_consents (
@@ -70,4 +71,11 @@ CREATE TABLE oidc_jti (
     jti         TEXT NOT NULL,
     expires_at  BIGINT NOT NULL,
     PRIMARY KEY (client_id, jti)
+);
+-- DPoP proof `jti`s seen (RFC 9449 §11.1), per key, until the proof is too old to accept.
+CREATE TABLE oidc_dpop_jti (
+    jkt         TEXT NOT NULL,
+    jti         TEXT NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    PRIMARY KEY (jkt, jti)
 );

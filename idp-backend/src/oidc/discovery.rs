@@ -47,6 +47,7 @@ pub fn metadata(o: &Oidc) -> Value {
         "claims_supported": ["sub", "name", "given_name", "middle_name", "family_name", "birthdate",
             "gender", "email", "phone_number", "address", "nationality", "locale"],
         "prompt_values_supported": ["none", "login", "consent"],
+        "dpop_signing_alg_values_supported": ["ES256", "ES384", "EdDSA", "PS256", "RS256"],
     })
 }
 

@@ -11,6 +11,7 @@
 //! | [`clients`] | registered relying parties and the administrator API |
 //! | [`request`] | the authorization request: parsing and every check (pure) |
 //! | [`client_auth`] | RFC 7523 `private_key_jwt` client authentication |
+//! | [`dpop`] | RFC 9449 proofs: verification and the `jti` cache |
 //! | [`discovery`] | `/.well-known/openid-configuration`, `/.well-known/oauth-authorization-server`, `/.well-known/jwks.json` |
 //! | [`authorize`] | `/par`, `/authorize`, sessions and authorization codes |
 //! | [`login`] | the sign-in (UIN/VID + OTP, PIN) and consent pages and their posts |
@@ -21,6 +22,7 @@ pub mod authorize;
 pub mod client_auth;
 pub mod clients;
 pub mod discovery;
+pub mod dpop;
 pub mod keys;
 pub mod login;
 pub mod request;

@@ -6,7 +6,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::authorize::Grant;
-use super::{OAuthError, Oidc, Params, client_auth, provider, random_token, token_hash};
+use super::{OAuthError, Oidc, Params, client_auth, dpop, provider, random_token, token_hash};
 use crate::api::AppState;
 use crate::ekyc::EkycClaim;
 use crate::registry::authn::{Authenticated, Factor};
@@ -65,10 +65,19 @@ struct CodeRow {
     used_at: Option<i64>,
 }
 
-async fn token(State(s): State<AppState>, body: Bytes) -> Result<Response, OAuthError> {
+async fn token(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, OAuthError> {
     let o = provider(&s)?;
     let p = Params::parse(&body)?;
-    let client = client_auth::authenticate(o, s.store(), &p, &o.endpoint("/token")).await?;
+    let token_url = o.endpoint("/token");
+    let client = client_auth::authenticate(o, s.store(), &p, &token_url).await?;
+    // Checked before the code is consumed, so a bad proof does not burn the code.
+    let proof = dpop::verify(s.store(), &headers, "POST", &token_url, None).await?;
+    if client.dpop_required && proof.is_none() {
+        return Err(OAuthError::bad(
+            "invalid_dpop_proof",
+            "this client's tokens must be DPoP-bound",
+        ));
+    }
     match p.get("grant_type") {
         Some("authorization_code") => {}
         Some(_) => {
@@ -102,20 +111,21 @@ async fn token(State(s): State<AppState>, body: Bytes) -> Result<Response, OAuth
     let access = random_token();
     let t = now();
     sqlx::query(
-        "INSERT INTO oidc_tokens (token_hash, code_hash, client_id, grant_data, expires_at, revoked) \
-         VALUES ($1, $2, $3, $4, $5, 0)",
+        "INSERT INTO oidc_tokens (token_hash, code_hash, client_id, grant_data, expires_at, revoked, dpop_jkt) \
+         VALUES ($1, $2, $3, $4, $5, 0, $6)",
     )
     .bind(token_hash(&access))
     .bind(&code_hash)
     .bind(&client.client_id)
     .bind(&row.grant_data)
     .bind(t + o.cfg.token_ttl_secs)
+    .bind(proof.as_ref().map(|p| p.jkt.clone()))
     .execute(s.store().pool())
     .await?;
     let id_token = id_token(&s, o, &client.client_id, &grant, t).await?;
     let body = json!({
         "access_token": access,
-        "token_type": "Bearer",
+        "token_type": if proof.is_some() { "DPoP" } else { "Bearer" },
         "expires_in": o.cfg.token_ttl_secs,
         "id_token": id_token,
         "scope": grant.scopes.join(" "),
@@ -223,31 +233,50 @@ fn invalid_token(d: &str) -> Response {
     r
 }
 
-async fn userinfo(State(s): State<AppState>, headers: HeaderMap) -> Response {
-    match userinfo_inner(&s, &headers).await {
+async fn userinfo(State(s): State<AppState>, method: Method, headers: HeaderMap) -> Response {
+    match userinfo_inner(&s, &method, &headers).await {
         Ok(r) => r,
         Err(e) => e,
     }
 }
 
-async fn userinfo_inner(s: &AppState, headers: &HeaderMap) -> Result<Response, Response> {
+async fn userinfo_inner(s: &AppState, method: &Method, headers: &HeaderMap) -> Result<Response, Response> {
     let o = provider(s).map_err(IntoResponse::into_response)?;
-    let token = headers
+    let auth_header = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| invalid_token("a Bearer access token is required"))?;
-    let row: Option<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT client_id, grant_data, expires_at, revoked FROM oidc_tokens WHERE token_hash = $1",
+        .unwrap_or("");
+    let (scheme, token) = auth_header
+        .split_once(' ')
+        .filter(|(sc, _)| *sc == "Bearer" || *sc == "DPoP")
+        .ok_or_else(|| invalid_token("a Bearer or DPoP access token is required"))?;
+    let token = token.trim();
+    let row: Option<(String, String, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT client_id, grant_data, expires_at, revoked, dpop_jkt FROM oidc_tokens WHERE token_hash = $1",
     )
-    .bind(token_hash(token.trim()))
+    .bind(token_hash(token))
     .fetch_optional(s.store().pool())
     .await
     .map_err(|e| OAuthError::from(e).into_response())?;
-    let (client_id, grant) = match row {
-        Some((c, g, exp, revoked)) if exp >= now() && revoked == 0 => (c, g),
+    let (client_id, grant, jkt) = match row {
+        Some((c, g, exp, revoked, jkt)) if exp >= now() && revoked == 0 => (c, g, jkt),
         _ => return Err(invalid_token("the access token is unknown, expired or revoked")),
     };
+    // A DPoP-bound token needs the DPoP scheme and a proof by its key (RFC 9449 §7).
+    let proof = dpop::verify(
+        s.store(),
+        headers,
+        method.as_str(),
+        &o.endpoint("/userinfo"),
+        Some(token),
+    )
+    .await
+    .map_err(|e| invalid_token(e.description()))?;
+    match (&jkt, scheme, &proof) {
+        (None, "Bearer", _) => {}
+        (Some(bound), "DPoP", Some(p)) if *bound == p.jkt => {}
+        _ => return Err(invalid_token("the token's DPoP binding is not satisfied")),
+    }
     let grant: Grant = serde_json::from_str(&grant).map_err(|e| OAuthError::server(e).into_response())?;
     let auth = authenticated(&grant).map_err(IntoResponse::into_response)?;
     let wanted = claims_of(&grant, false);

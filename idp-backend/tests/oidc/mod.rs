@@ -1097,7 +1097,10 @@ pub async fn set_pin(s: &Server, uin: &str, pin: &str) {
         std::sync::Arc::new(inkan_core::clock::SystemClock),
     )
     .unwrap();
-    let actor = inkan_idp::registry::Actor { id: "test", purpose: None };
+    let actor = inkan_idp::registry::Actor {
+        id: "test",
+        purpose: None,
+    };
     authn.set_pin(actor, uin, pin).await.unwrap();
     registry.store.close().await;
 }
@@ -1114,24 +1117,177 @@ pub async fn pin_login(s: &Server) {
     let r = b.get(&format!("{}/authorize?{}", s.base, encode(&params))).await;
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     let html = b.get(&base_of(&loc, &s.base)).await.text().await.unwrap();
-    assert!(html.contains("action=\"/oidc/login/pin\"") && !html.contains("action=\"/oidc/login/otp\""), "{html}");
+    assert!(
+        html.contains("action=\"/oidc/login/pin\"") && !html.contains("action=\"/oidc/login/otp\""),
+        "{html}"
+    );
     let (tx, csrf) = (hidden_value(&html, "tx"), hidden_value(&html, "csrf"));
     let url = format!("{}/oidc/login/pin", s.base);
-    let r = b.post(&url, &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin), ("pin", "111111")]).await;
+    let r = b
+        .post(
+            &url,
+            &[
+                ("tx", &tx),
+                ("csrf", &csrf),
+                ("individual_id", &uin),
+                ("pin", "111111"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 401, "wrong PIN");
     // The OTP route is closed for a PIN-only request.
-    let r = b.post(&format!("{}/oidc/login/otp", s.base), &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin)]).await;
+    let r = b
+        .post(
+            &format!("{}/oidc/login/otp", s.base),
+            &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin)],
+        )
+        .await;
     assert_eq!(r.status(), 400);
-    let r = b.post(&url, &[("tx", &tx), ("csrf", &csrf), ("individual_id", &uin), ("pin", "482915")]).await;
+    let r = b
+        .post(
+            &url,
+            &[
+                ("tx", &tx),
+                ("csrf", &csrf),
+                ("individual_id", &uin),
+                ("pin", "482915"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     let q = finish_consent(&mut b, &s.base, &loc, &tx, &csrf, &[]).await;
     let (st, tok) = redeem(s, &rp, get(&q, "code").unwrap(), REDIRECT, VERIFIER).await;
     assert_eq!(st, 200);
     let id = verify_jwt(s, tok["id_token"].as_str().unwrap(), &rp.id).await;
-    assert_eq!((id["acr"].as_str(), id["amr"].clone()), (Some("mosip:idp:acr:knowledge"), json!(["pin"])));
+    assert_eq!(
+        (id["acr"].as_str(), id["amr"].clone()),
+        (Some("mosip:idp:acr:knowledge"), json!(["pin"]))
+    );
     // A PIN session does not satisfy an OTP-only request: back to the login page.
     set(&mut params, "acr_values", Some("mosip:idp:acr:generated-code"));
     let r = b.get(&format!("{}/authorize?{}", s.base, encode(&params))).await;
-    assert!(r.headers()["location"].to_str().unwrap().starts_with("/oidc/login"));
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/oidc/login")
+    );
+}
+
+/// A DPoP proof (RFC 9449) by `key` for `htm` `htu`, with `ath` when `token` is given.
+pub fn dpop_proof(key: &SoftwareKey, htm: &str, htu: &str, token: Option<&str>) -> String {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut c = json!({"jti": b64url_encode(rand_bytes()), "htm": htm, "htu": htu, "iat": now});
+    if let Some(t) = token {
+        c["ath"] = json!(b64url_encode(Sha256::digest(t.as_bytes())));
+    }
+    let h = Header {
+        jwk: Some(key.public_jwk()),
+        ..Header::default()
+    }
+    .with_typ("dpop+jwt");
+    jwt::sign(c.as_object().unwrap(), &h, key).unwrap()
+}
+
+/// DPoP-bound tokens: required by the client, proof checked at /token and /userinfo, replay
+/// refused, the bound token useless as a Bearer token or with another key's proof.
+pub async fn dpop(s: &Server, otp_file: &std::path::Path) {
+    let rp = register(s, "rp-dpop", json!({"dpop_required": true})).await;
+    let uin = enrol(s, 61).await;
+    let mut b = Browser::new();
+    let first = b
+        .get(&format!("{}/authorize?{}", s.base, encode(&auth_params(&rp))))
+        .await;
+    let q = login_with_otp(&mut b, &s.base, first, &uin, otp_file, &[]).await;
+    let code = get(&q, "code").unwrap().to_string();
+    let token_url = format!("{}/token", s.base);
+    let form = |assertion: String| -> Vec<(String, String)> {
+        [
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", VERIFIER),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", &assertion),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+    // Without a proof: refused, and the code survives.
+    let r = post_form(&s.client, &token_url, &form(rp.assertion(&token_url)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(r).await,
+        (StatusCode::BAD_REQUEST, "invalid_dpop_proof".into())
+    );
+    let key = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    // A proof for another URL.
+    let wrong = dpop_proof(&key, "POST", &format!("{}/par", s.base), None);
+    let r = post_form(&s.client, &token_url, &form(rp.assertion(&token_url)))
+        .header("dpop", wrong)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(r).await.1, "invalid_dpop_proof");
+    let proof = dpop_proof(&key, "POST", &token_url, None);
+    let r = post_form(&s.client, &token_url, &form(rp.assertion(&token_url)))
+        .header("dpop", &proof)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let tok: Value = r.json().await.unwrap();
+    assert_eq!(tok["token_type"], "DPoP");
+    let access = tok["access_token"].as_str().unwrap().to_string();
+    // The same proof again (replay): refused before the code is looked at.
+    let r = post_form(&s.client, &token_url, &form(rp.assertion(&token_url)))
+        .header("dpop", &proof)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(r).await.1, "invalid_dpop_proof");
+
+    let info_url = format!("{}/userinfo", s.base);
+    let call = |scheme: &str, proof: Option<String>| {
+        let mut r = s
+            .client
+            .get(&info_url)
+            .header("authorization", format!("{scheme} {access}"));
+        if let Some(p) = proof {
+            r = r.header("dpop", p);
+        }
+        r.send()
+    };
+    assert_eq!(
+        call("Bearer", None).await.unwrap().status(),
+        401,
+        "a bound token as a Bearer token"
+    );
+    assert_eq!(call("DPoP", None).await.unwrap().status(), 401, "no proof");
+    let other = SoftwareKey::generate(Algorithm::Es256).unwrap();
+    let r = call("DPoP", Some(dpop_proof(&other, "GET", &info_url, Some(&access))))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "another key's proof");
+    let r = call("DPoP", Some(dpop_proof(&key, "GET", &info_url, None)))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "no ath");
+    let good = dpop_proof(&key, "GET", &info_url, Some(&access));
+    let r = call("DPoP", Some(good.clone())).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let info = verify_jwt(s, &r.text().await.unwrap(), &rp.id).await;
+    assert!(info.contains_key("name"));
+    assert_eq!(
+        call("DPoP", Some(good)).await.unwrap().status(),
+        401,
+        "proof replay at userinfo"
+    );
 }
