@@ -70,3 +70,10 @@ async fn dpop() {
     oidc::dpop(&s, &dir.path().join("otp.jsonl")).await;
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_objects() {
+    let s = Server::sqlite().await;
+    oidc::request_objects(&s).await;
+    s.stop().await;
+}

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::clients::{self, Client, ConsentPolicy};
 use super::request::{self, AuthRequest, RequestError, RequestedClaim};
-use super::{Acr, OAuthError, Oidc, Params, client_auth, provider, random_token, token_hash};
+use super::{Acr, OAuthError, Oidc, Params, client_auth, jar, provider, random_token, token_hash};
 use crate::api::AppState;
 use crate::ekyc::EkycClaim;
 use crate::store::{Store, now};
@@ -88,6 +88,7 @@ async fn par(State(s): State<AppState>, body: Bytes) -> Result<Response, OAuthEr
             "client_id does not match the authenticated client",
         ));
     }
+    let p = jar::unpack(o, &client, &p)?;
     let req = request::parse(&p, &client).map_err(|e| match e {
         RequestError::NoRedirect(e) | RequestError::Redirect { error: e, .. } => e,
     })?;
@@ -140,7 +141,10 @@ async fn authorize_inner(s: &AppState, headers: &HeaderMap, q: &str) -> Result<R
                 "this client must use pushed authorization requests (/par)",
             )));
         }
-        None => request::parse(&p, &client)?,
+        None => {
+            let p = jar::unpack(o, &client, &p).map_err(no_redirect)?;
+            request::parse(&p, &client)?
+        }
     };
     let fail = |error: OAuthError| RequestError::Redirect {
         redirect_uri: req.redirect_uri.clone(),

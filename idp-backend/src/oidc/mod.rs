@@ -12,6 +12,7 @@
 //! | [`request`] | the authorization request: parsing and every check (pure) |
 //! | [`client_auth`] | RFC 7523 `private_key_jwt` client authentication |
 //! | [`dpop`] | RFC 9449 proofs: verification and the `jti` cache |
+//! | [`jar`] | RFC 9101 request objects (`request`), verified with the client's keys |
 //! | [`discovery`] | `/.well-known/openid-configuration`, `/.well-known/oauth-authorization-server`, `/.well-known/jwks.json` |
 //! | [`authorize`] | `/par`, `/authorize`, sessions and authorization codes |
 //! | [`login`] | the sign-in (UIN/VID + OTP, PIN) and consent pages and their posts |
@@ -23,6 +24,7 @@ pub mod client_auth;
 pub mod clients;
 pub mod discovery;
 pub mod dpop;
+pub mod jar;
 pub mod keys;
 pub mod login;
 pub mod request;
@@ -278,6 +280,11 @@ impl Params {
             out.push((k.into_owned(), v.into_owned()));
         }
         Ok(Self(out))
+    }
+
+    /// Parameters from name/value pairs (already unique, e.g. a request object's claims).
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        Self(pairs)
     }
 
     /// The value of `name`; an empty value counts as absent (RFC 6749 §3.1).

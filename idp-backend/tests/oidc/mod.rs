@@ -1291,3 +1291,78 @@ pub async fn dpop(s: &Server, otp_file: &std::path::Path) {
         "proof replay at userinfo"
     );
 }
+
+/// A request object (RFC 9101) carrying `params`, signed by `key`.
+pub fn request_object(rp_id: &str, key: &SoftwareKey, aud: &str, params: &[(String, String)]) -> String {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut c = json!({"iss": rp_id, "aud": aud, "iat": now, "exp": now + 60});
+    for (k, v) in params {
+        c[k] = json!(v);
+    }
+    jwt::sign(
+        c.as_object().unwrap(),
+        &Header::for_signer(key).with_typ("oauth-authz-req+jwt"),
+        key,
+    )
+    .unwrap()
+}
+
+/// JAR: a signed request object by query and through PAR; bad ones are shown, not redirected.
+pub async fn request_objects(s: &Server) {
+    let rp = register(s, "rp-jar", json!({})).await;
+    let params = auth_params(&rp);
+    let q = |ro: String| {
+        vec![
+            ("client_id".to_string(), rp.id.clone()),
+            ("request".to_string(), ro),
+        ]
+    };
+    let r = authorize(s, &q(request_object(&rp.id, &rp.key, &s.base, &params)), None).await;
+    assert_eq!(r.status(), 303);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/oidc/login?tx=")
+    );
+    // The request object's parameters are checked like query parameters.
+    let mut plain = params.clone();
+    set(&mut plain, "code_challenge_method", Some("plain"));
+    let r = authorize(s, &q(request_object(&rp.id, &rp.key, &s.base, &plain)), None).await;
+    assert_eq!(get(&location_query(&r), "error"), Some("invalid_request"));
+    let stranger = SoftwareKey::generate(Algorithm::Es256)
+        .unwrap()
+        .with_kid("rp-jar-k1");
+    let alg_none = format!(
+        "{}.{}.",
+        b64url_encode(br#"{"alg":"none"}"#),
+        b64url_encode(
+            json!({"iss": rp.id, "aud": s.base, "client_id": rp.id, "exp": 4_000_000_000_i64}).to_string()
+        )
+    );
+    for (what, ro) in [
+        ("another key", request_object(&rp.id, &stranger, &s.base, &params)),
+        (
+            "wrong aud",
+            request_object(&rp.id, &rp.key, "https://elsewhere", &params),
+        ),
+        ("alg none", alg_none),
+    ] {
+        let r = authorize(s, &q(ro), None).await;
+        assert_eq!(r.status(), 400, "{what}");
+        assert!(
+            r.text().await.unwrap().contains("invalid_request_object"),
+            "{what}"
+        );
+    }
+    // Through PAR.
+    let form = vec![
+        ("client_id".to_string(), rp.id.clone()),
+        (
+            "request".to_string(),
+            request_object(&rp.id, &rp.key, &s.base, &params),
+        ),
+    ];
+    let r = par(s, &rp, &form, &rp.assertion(&s.base)).await;
+    assert_eq!(r.status(), 201);
+}
