@@ -965,6 +965,88 @@ impl Authn {
     }
 }
 
+/// Longest partner id.
+pub const MAX_PARTNER_ID: usize = 100;
+/// Longest e-KYC token lifetime a partner policy may set, in seconds.
+pub const MAX_TOKEN_TTL_SECS: i64 = 3600;
+
+impl Authn {
+    /// Registers an e-KYC partner: an operator with the `partner` role and its policy, in one
+    /// transaction. Returns (operator id, bearer token shown once).
+    pub async fn create_partner(
+        &self,
+        actor: Actor<'_>,
+        policy: &PartnerPolicy,
+    ) -> Result<(String, String), ApiError> {
+        let id = &policy.partner_id;
+        if id.is_empty() || id.len() > MAX_PARTNER_ID || !id.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "idp.bad_partner",
+                "partnerId must be 1-100 visible ASCII characters",
+            ));
+        }
+        if policy.allowed_claims.is_empty() || !(1..=MAX_TOKEN_TTL_SECS).contains(&policy.token_ttl_secs) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "idp.bad_partner",
+                "a partner needs at least one allowed claim and a token lifetime of 1-3600 s",
+            ));
+        }
+        let claims = serde_json::to_string(&policy.allowed_claims).map_err(ApiError::internal)?;
+        let mut w = self.inner.registry.store.begin_write().await?;
+        let taken: Option<String> =
+            sqlx::query_scalar("SELECT partner_id FROM partners WHERE partner_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        if taken.is_some() {
+            return Err(ApiError::conflict("a partner with that id exists"));
+        }
+        let (op_id, token) =
+            crate::auth::insert_operator(&mut w, &format!("partner {id}"), crate::auth::Role::Partner)
+                .await?;
+        sqlx::query(
+            "INSERT INTO partners (partner_id, operator_id, allowed_claims, token_ttl_secs, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(&op_id)
+        .bind(&claims)
+        .bind(policy.token_ttl_secs)
+        .bind(self.now())
+        .execute(&mut *w.tx)
+        .await?;
+        let e = Event {
+            actor: actor.id,
+            action: "partner.create",
+            purpose: actor.purpose("partners"),
+            subject: "-",
+        };
+        audit::append(&mut w, e).await?;
+        w.commit().await?;
+        Ok((op_id, token))
+    }
+
+    /// The e-KYC policy of the partner behind `operator_id`, if it is one.
+    pub async fn partner_for(&self, operator_id: &str) -> Result<Option<PartnerPolicy>, ApiError> {
+        let row: Option<(String, String, i64)> = sqlx::query_as(
+            "SELECT partner_id, allowed_claims, token_ttl_secs FROM partners WHERE operator_id = $1",
+        )
+        .bind(operator_id)
+        .fetch_optional(self.inner.registry.store.pool())
+        .await?;
+        row.map(|(partner_id, claims, token_ttl_secs)| {
+            Ok(PartnerPolicy {
+                partner_id,
+                allowed_claims: serde_json::from_str(&claims).map_err(ApiError::internal)?,
+                token_ttl_secs,
+            })
+        })
+        .transpose()
+    }
+}
+
 enum Destination {
     Sms(String),
     Email(String),

@@ -1,6 +1,7 @@
 //! Test harness: a server on SQLite or PostgreSQL, an HTTP client, identity documents.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod authn;
 pub mod pg;
 pub mod scenarios;
 
@@ -43,10 +44,27 @@ impl Server {
     }
 
     async fn start(dir: tempfile::TempDir, url: String) -> Self {
+        Self::start_with(dir, url, |_| {}).await
+    }
+
+    /// A server on SQLite whose configuration `tweak` adjusts.
+    pub async fn sqlite_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("idp.db").display());
+        Self::start_with(dir, url, tweak).await
+    }
+
+    /// A server on PostgreSQL database `db` whose configuration `tweak` adjusts.
+    pub async fn postgres_with(pg: &pg::PgCluster, db: &str, tweak: impl FnOnce(&mut Config)) -> Self {
+        let url = pg.database(db).await;
+        Self::start_with(tempfile::tempdir().unwrap(), url, tweak).await
+    }
+
+    async fn start_with(dir: tempfile::TempDir, url: String, tweak: impl FnOnce(&mut Config)) -> Self {
         std::fs::write(dir.path().join("master.key"), "42".repeat(32)).unwrap();
-        let running = server::start(&config(dir.path(), &url))
-            .await
-            .expect("server starts");
+        let mut cfg = config(dir.path(), &url);
+        tweak(&mut cfg);
+        let running = server::start(&cfg).await.expect("server starts");
         let admin = running.demo_token.clone().expect("demo token seeded");
         Self {
             base: format!("http://{}", running.addr),
