@@ -115,6 +115,11 @@ pub enum OtpChannel {
 /// ```
 /// let c = inkan_idp::registry::authn::AuthnConfig::default();
 /// assert_eq!((c.notifier.as_str(), c.otp.ttl_secs, c.pin_memory_kib), ("log", 180, 19 * 1024));
+/// let file: inkan_idp::config::Config = toml::from_str(
+///     "[authn]\nnotifier = \"file:/var/lib/inkan/outbox.ndjson\"\notp_channel = \"email\"\n[authn.otp]\nttl_secs = 120\n")?;
+/// assert_eq!((file.authn.otp.ttl_secs, file.authn.otp.max_attempts), (120, 5));
+/// assert!(file.authn.build_notifier().is_ok());
+/// # Ok::<(), toml::de::Error>(())
 /// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -162,7 +167,7 @@ impl AuthnConfig {
     ///
     /// ```
     /// let c = inkan_idp::registry::authn::AuthnConfig { notifier: "pigeon".into(), ..Default::default() };
-    /// assert_eq!(c.build_notifier().unwrap_err().code(), "idp.bad_factor_config");
+    /// assert_eq!(c.build_notifier().err().map(|e| e.code()), Some("idp.bad_factor_config"));
     /// ```
     pub fn build_notifier(&self) -> Result<Arc<dyn Notifier>, FactorError> {
         match self.notifier.as_str() {
