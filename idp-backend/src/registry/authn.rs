@@ -1245,5 +1245,21 @@ mod tests {
             json!({"birthdate": "1980-02-03"})
         );
         assert_ne!(authn.subject_for(&auth, "rp-1"), authn.subject_for(&auth, "rp-2"));
+        // The sealed keys were created on the first start and are reused on the next one.
+        let (sub, jwks) = (authn.subject_for(&auth, "rp-1"), authn.jwks());
+        drop(authn);
+        let reg = crate::server::open_registry(&cfg).await.unwrap();
+        let again = Authn::new(
+            reg,
+            &acfg,
+            Arc::new(FileNotifier::new(&outbox)),
+            Arc::new(SystemClock),
+        )
+        .unwrap();
+        assert_eq!((again.subject_for(&auth, "rp-1"), again.jwks()), (sub, jwks));
+        assert_eq!(
+            again.verify_pin(&uin, "739154").await.unwrap().factor,
+            Factor::Pin
+        );
     }
 }
