@@ -266,6 +266,21 @@ pub fn factor_error(e: FactorError) -> ApiError {
     }
 }
 
+/// 429 `idp.factor_locked` for a demographic or biometric lock (`PinAttempts` reports it as a
+/// PIN lock, whose code would mislead).
+fn factor_locked(e: FactorError) -> ApiError {
+    let retry_after = match e {
+        FactorError::PinLocked { retry_after } => retry_after,
+        _ => 0,
+    };
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "idp.factor_locked",
+        format!("too many failed attempts with this factor; locked for {retry_after} s"),
+    )
+    .with(json!({ "retryAfter": retry_after }))
+}
+
 fn vid_error(e: IdError) -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, e.code(), e.to_string())
 }
@@ -753,13 +768,11 @@ impl Authn {
     ) -> Result<Authenticated, ApiError> {
         let mut w = self.inner.registry.store.begin_write().await?;
         let subject = self.resolve(&mut w, individual_id).await?;
+        let before = self.failures(&mut w, &subject.uin, Factor::Demographic).await?;
         let doc = self.document(&mut w, &subject.uin).await?;
-        match_demographics(claims, &doc).map_err(factor_error)?;
-        let done = Done {
-            actor,
-            action: "authn.demographic_verify",
-        };
-        self.succeed(w, subject, Factor::Demographic, done).await
+        let verdict = match_demographics(claims, &doc);
+        self.finish_limited(w, subject, Factor::Demographic, actor, before, verdict)
+            .await
     }
 
     /// Checks biometric samples (the default schema's `biometrics` entries) against the
@@ -772,20 +785,88 @@ impl Authn {
     ) -> Result<Authenticated, ApiError> {
         let mut w = self.inner.registry.store.begin_write().await?;
         let subject = self.resolve(&mut w, individual_id).await?;
+        let before = self.failures(&mut w, &subject.uin, Factor::Biometric).await?;
         let doc = self.document(&mut w, &subject.uin).await?;
         let enrolled = BiometricSample::from_record(&doc).map_err(ApiError::internal)?;
         let matcher = crate::dedup::ExactTemplateMatcher::new();
         crate::dedup::BiometricMatcher::insert(&matcher, &subject.uin, &enrolled)
             .await
             .map_err(ApiError::internal)?;
-        crate::factors::match_biometrics(&matcher, &subject.uin, probe)
+        let verdict = crate::factors::match_biometrics(&matcher, &subject.uin, probe).await;
+        self.finish_limited(w, subject, Factor::Biometric, actor, before, verdict)
             .await
-            .map_err(factor_error)?;
-        let done = Done {
-            actor,
-            action: "authn.biometric_verify",
+    }
+
+    /// The failure count of `factor` for `uin` (row locked), refusing while it is locked.
+    async fn failures(&self, w: &mut WriteTx, uin: &str, factor: Factor) -> Result<PinAttempts, ApiError> {
+        sqlx::query("UPDATE factor_failures SET failures = failures WHERE uin = $1 AND factor = $2")
+            .bind(uin)
+            .bind(factor.amr())
+            .execute(&mut *w.tx)
+            .await?;
+        let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT failures, locked_until FROM factor_failures WHERE uin = $1 AND factor = $2",
+        )
+        .bind(uin)
+        .bind(factor.amr())
+        .fetch_optional(&mut *w.tx)
+        .await?;
+        let attempts = row.map_or(PinAttempts::default(), |(failures, locked_until)| PinAttempts {
+            failures: u32::try_from(failures).unwrap_or(u32::MAX),
+            locked_until,
+        });
+        match attempts.check(self.clock()) {
+            Ok(()) => Ok(attempts),
+            Err(e) => Err(factor_locked(e)),
+        }
+    }
+
+    /// Ends a demographic or biometric check: a mismatch counts a failure (the same rule as
+    /// PINs: five in a row lock the factor for 15 minutes) and commits only that; bad input
+    /// writes nothing; a match clears the count and succeeds.
+    async fn finish_limited(
+        &self,
+        mut w: WriteTx,
+        subject: Subject,
+        factor: Factor,
+        actor: Actor<'_>,
+        before: PinAttempts,
+        verdict: Result<(), FactorError>,
+    ) -> Result<Authenticated, ApiError> {
+        let after = match &verdict {
+            Ok(()) => before.succeeded(),
+            Err(FactorError::DemographicMismatch | FactorError::BiometricMismatch) => {
+                before.failed(self.clock())
+            }
+            Err(other) => return Err(factor_error(other.clone())),
         };
-        self.succeed(w, subject, Factor::Biometric, done).await
+        if after != before {
+            sqlx::query(
+                "INSERT INTO factor_failures (uin, factor, failures, locked_until) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (uin, factor) DO UPDATE SET failures = $3, locked_until = $4",
+            )
+            .bind(&subject.uin)
+            .bind(factor.amr())
+            .bind(i64::from(after.failures))
+            .bind(after.locked_until)
+            .execute(&mut *w.tx)
+            .await?;
+        }
+        let (ok, failed) = match factor {
+            Factor::Demographic => ("authn.demographic_verify", "authn.demographic_failed"),
+            _ => ("authn.biometric_verify", "authn.biometric_failed"),
+        };
+        match verdict {
+            Ok(()) => self.succeed(w, subject, factor, Done { actor, action: ok }).await,
+            Err(e) => {
+                audit_event(&mut w, actor, failed, &subject.uin).await?;
+                w.commit().await?;
+                Err(match after.check(self.clock()) {
+                    Err(locked) => factor_locked(locked),
+                    Ok(()) => factor_error(e),
+                })
+            }
+        }
     }
 
     // --- wallet key ---

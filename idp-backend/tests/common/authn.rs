@@ -426,7 +426,7 @@ fn thumb(data: &[u8]) -> Value {
             "data": base64::engine::general_purpose::STANDARD.encode(data) })
 }
 
-/// Demographic and biometric match and mismatch.
+/// Demographic and biometric match and mismatch; repeated mismatches lock the factor.
 pub async fn demographic_and_biometric(s: &Server) {
     let mut p = person(9);
     p["biometrics"] = json!([thumb(b"minutiae-of-person-9")]);
@@ -454,6 +454,23 @@ pub async fn demographic_and_biometric(s: &Server) {
         &demo(json!({ "dateOfBirth": "1990-02-30" })).await,
         400,
         "idp.bad_demographics",
+    );
+    // Guessing is limited like PINs: the 5th mismatch in a row locks the factor, and then even
+    // the right answer is refused. Bad input above did not count.
+    for _ in 0..3 {
+        refused(
+            &demo(json!({ "dateOfBirth": "1901-01-01" })).await,
+            401,
+            "idp.demographic_mismatch",
+        );
+    }
+    let r = demo(json!({ "dateOfBirth": "1901-01-01" })).await;
+    refused(&r, 429, "idp.factor_locked");
+    assert!(r.1["retryAfter"].as_i64().unwrap() > 800);
+    refused(
+        &demo(json!({ "dateOfBirth": p["dateOfBirth"] })).await,
+        429,
+        "idp.factor_locked",
     );
     let bio = |b: Value| {
         post(
