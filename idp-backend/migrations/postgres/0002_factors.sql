@@ -19,6 +19,14 @@ CREATE TABLE pins (
     locked_until BIGINT,
     updated_at   BIGINT NOT NULL
 );
+-- Failed demographic ("kba") and biometric ("bio") checks in a row, and the lock they cause.
+CREATE TABLE factor_failures (
+    uin          TEXT NOT NULL REFERENCES identities(uin),
+    factor       TEXT NOT NULL,
+    failures     BIGINT NOT NULL,
+    locked_until BIGINT,
+    PRIMARY KEY (uin, factor)
+);
 -- One bound wallet key per identity; binding another replaces it.
 CREATE TABLE wallet_keys (
     uin         TEXT PRIMARY KEY REFERENCES identities(uin),

@@ -1,5 +1,7 @@
 //! The HTTP API: one module per resource, each adding its routes and OpenAPI paths.
 
+pub mod auth;
+pub mod ekyc;
 pub mod enrolments;
 pub mod identities;
 pub mod operators;
@@ -48,7 +50,7 @@ impl AppState {
 /// The OpenAPI document of every endpoint.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "inkan-idp", description = "Foundational ID registry: enrolment, lifecycle, VIDs, audit."),
+    info(title = "inkan-idp", description = "Foundational ID registry: enrolment, lifecycle, VIDs, authentication, e-KYC, audit."),
     paths(
         enrolments::create, enrolments::bulk,
         identities::read, identities::update, identities::history, identities::deactivate,
@@ -56,6 +58,9 @@ impl AppState {
         vids::issue, vids::list, vids::revoke,
         operators::create,
         ops::healthz, ops::readyz, ops::metrics, ops::openapi,
+        auth::otp_send, auth::otp_verify, auth::pin_set, auth::pin_verify, auth::demographic,
+        auth::biometric, auth::wallet_bind, auth::wallet_challenge, auth::wallet_verify,
+        ekyc::ekyc, ekyc::jwks, ekyc::create_partner,
     ),
     components(schemas(
         crate::error::Problem, enrolments::EnrolRequest, enrolments::EnrolResponse,
@@ -64,6 +69,11 @@ impl AppState {
         crate::registry::identity::HistoryEntry, crate::registry::identity::Status,
         vids::IssueRequest, vids::RevokeResponse, crate::registry::vid::VidRecord,
         operators::CreateOperator, operators::CreatedOperator, crate::auth::Role,
+        auth::OtpSendRequest, auth::OtpVerifyRequest, auth::PinRequest, auth::DemographicRequest,
+        auth::BiometricRequest, auth::WalletKeyRequest, auth::WalletKeyBound, auth::ChallengeRequest,
+        auth::ChallengeResponse, auth::WalletVerifyRequest, auth::AuthResult,
+        crate::registry::authn::OtpSent, crate::registry::authn::Factor,
+        ekyc::Proof, ekyc::EkycBody, ekyc::EkycResponse, ekyc::CreatePartner, ekyc::CreatedPartner,
     )),
     modifiers(&BearerAuth),
 )]
@@ -91,6 +101,8 @@ pub fn router(state: AppState) -> Router {
         .merge(vids::routes())
         .merge(operators::routes())
         .merge(ops::routes())
+        .merge(auth::routes())
+        .merge(ekyc::routes())
         .merge(crate::oidc::routes())
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .layer(DefaultBodyLimit::max(limit))

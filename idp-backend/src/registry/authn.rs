@@ -115,6 +115,11 @@ pub enum OtpChannel {
 /// ```
 /// let c = inkan_idp::registry::authn::AuthnConfig::default();
 /// assert_eq!((c.notifier.as_str(), c.otp.ttl_secs, c.pin_memory_kib), ("log", 180, 19 * 1024));
+/// let file: inkan_idp::config::Config = toml::from_str(
+///     "[authn]\nnotifier = \"file:/var/lib/inkan/outbox.ndjson\"\notp_channel = \"email\"\n[authn.otp]\nttl_secs = 120\n")?;
+/// assert_eq!((file.authn.otp.ttl_secs, file.authn.otp.max_attempts), (120, 5));
+/// assert!(file.authn.build_notifier().is_ok());
+/// # Ok::<(), toml::de::Error>(())
 /// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -162,7 +167,7 @@ impl AuthnConfig {
     ///
     /// ```
     /// let c = inkan_idp::registry::authn::AuthnConfig { notifier: "pigeon".into(), ..Default::default() };
-    /// assert_eq!(c.build_notifier().unwrap_err().code(), "idp.bad_factor_config");
+    /// assert_eq!(c.build_notifier().err().map(|e| e.code()), Some("idp.bad_factor_config"));
     /// ```
     pub fn build_notifier(&self) -> Result<Arc<dyn Notifier>, FactorError> {
         match self.notifier.as_str() {
@@ -259,6 +264,21 @@ pub fn factor_error(e: FactorError) -> ApiError {
         Some(x) => err.with(x),
         None => err,
     }
+}
+
+/// 429 `idp.factor_locked` for a demographic or biometric lock (`PinAttempts` reports it as a
+/// PIN lock, whose code would mislead).
+fn factor_locked(e: FactorError) -> ApiError {
+    let retry_after = match e {
+        FactorError::PinLocked { retry_after } => retry_after,
+        _ => 0,
+    };
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "idp.factor_locked",
+        format!("too many failed attempts with this factor; locked for {retry_after} s"),
+    )
+    .with(json!({ "retryAfter": retry_after }))
 }
 
 fn vid_error(e: IdError) -> ApiError {
@@ -748,13 +768,11 @@ impl Authn {
     ) -> Result<Authenticated, ApiError> {
         let mut w = self.inner.registry.store.begin_write().await?;
         let subject = self.resolve(&mut w, individual_id).await?;
+        let before = self.failures(&mut w, &subject.uin, Factor::Demographic).await?;
         let doc = self.document(&mut w, &subject.uin).await?;
-        match_demographics(claims, &doc).map_err(factor_error)?;
-        let done = Done {
-            actor,
-            action: "authn.demographic_verify",
-        };
-        self.succeed(w, subject, Factor::Demographic, done).await
+        let verdict = match_demographics(claims, &doc);
+        self.finish_limited(w, subject, Factor::Demographic, actor, before, verdict)
+            .await
     }
 
     /// Checks biometric samples (the default schema's `biometrics` entries) against the
@@ -767,20 +785,88 @@ impl Authn {
     ) -> Result<Authenticated, ApiError> {
         let mut w = self.inner.registry.store.begin_write().await?;
         let subject = self.resolve(&mut w, individual_id).await?;
+        let before = self.failures(&mut w, &subject.uin, Factor::Biometric).await?;
         let doc = self.document(&mut w, &subject.uin).await?;
         let enrolled = BiometricSample::from_record(&doc).map_err(ApiError::internal)?;
         let matcher = crate::dedup::ExactTemplateMatcher::new();
         crate::dedup::BiometricMatcher::insert(&matcher, &subject.uin, &enrolled)
             .await
             .map_err(ApiError::internal)?;
-        crate::factors::match_biometrics(&matcher, &subject.uin, probe)
+        let verdict = crate::factors::match_biometrics(&matcher, &subject.uin, probe).await;
+        self.finish_limited(w, subject, Factor::Biometric, actor, before, verdict)
             .await
-            .map_err(factor_error)?;
-        let done = Done {
-            actor,
-            action: "authn.biometric_verify",
+    }
+
+    /// The failure count of `factor` for `uin` (row locked), refusing while it is locked.
+    async fn failures(&self, w: &mut WriteTx, uin: &str, factor: Factor) -> Result<PinAttempts, ApiError> {
+        sqlx::query("UPDATE factor_failures SET failures = failures WHERE uin = $1 AND factor = $2")
+            .bind(uin)
+            .bind(factor.amr())
+            .execute(&mut *w.tx)
+            .await?;
+        let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT failures, locked_until FROM factor_failures WHERE uin = $1 AND factor = $2",
+        )
+        .bind(uin)
+        .bind(factor.amr())
+        .fetch_optional(&mut *w.tx)
+        .await?;
+        let attempts = row.map_or(PinAttempts::default(), |(failures, locked_until)| PinAttempts {
+            failures: u32::try_from(failures).unwrap_or(u32::MAX),
+            locked_until,
+        });
+        match attempts.check(self.clock()) {
+            Ok(()) => Ok(attempts),
+            Err(e) => Err(factor_locked(e)),
+        }
+    }
+
+    /// Ends a demographic or biometric check: a mismatch counts a failure (the same rule as
+    /// PINs: five in a row lock the factor for 15 minutes) and commits only that; bad input
+    /// writes nothing; a match clears the count and succeeds.
+    async fn finish_limited(
+        &self,
+        mut w: WriteTx,
+        subject: Subject,
+        factor: Factor,
+        actor: Actor<'_>,
+        before: PinAttempts,
+        verdict: Result<(), FactorError>,
+    ) -> Result<Authenticated, ApiError> {
+        let after = match &verdict {
+            Ok(()) => before.succeeded(),
+            Err(FactorError::DemographicMismatch | FactorError::BiometricMismatch) => {
+                before.failed(self.clock())
+            }
+            Err(other) => return Err(factor_error(other.clone())),
         };
-        self.succeed(w, subject, Factor::Biometric, done).await
+        if after != before {
+            sqlx::query(
+                "INSERT INTO factor_failures (uin, factor, failures, locked_until) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (uin, factor) DO UPDATE SET failures = $3, locked_until = $4",
+            )
+            .bind(&subject.uin)
+            .bind(factor.amr())
+            .bind(i64::from(after.failures))
+            .bind(after.locked_until)
+            .execute(&mut *w.tx)
+            .await?;
+        }
+        let (ok, failed) = match factor {
+            Factor::Demographic => ("authn.demographic_verify", "authn.demographic_failed"),
+            _ => ("authn.biometric_verify", "authn.biometric_failed"),
+        };
+        match verdict {
+            Ok(()) => self.succeed(w, subject, factor, Done { actor, action: ok }).await,
+            Err(e) => {
+                audit_event(&mut w, actor, failed, &subject.uin).await?;
+                w.commit().await?;
+                Err(match after.check(self.clock()) {
+                    Err(locked) => factor_locked(locked),
+                    Ok(()) => factor_error(e),
+                })
+            }
+        }
     }
 
     // --- wallet key ---
@@ -962,6 +1048,88 @@ impl Authn {
         audit_event(&mut w, actor, "ekyc.issue", &auth.uin).await?;
         w.commit().await?;
         Ok(token)
+    }
+}
+
+/// Longest partner id.
+pub const MAX_PARTNER_ID: usize = 100;
+/// Longest e-KYC token lifetime a partner policy may set, in seconds.
+pub const MAX_TOKEN_TTL_SECS: i64 = 3600;
+
+impl Authn {
+    /// Registers an e-KYC partner: an operator with the `partner` role and its policy, in one
+    /// transaction. Returns (operator id, bearer token shown once).
+    pub async fn create_partner(
+        &self,
+        actor: Actor<'_>,
+        policy: &PartnerPolicy,
+    ) -> Result<(String, String), ApiError> {
+        let id = &policy.partner_id;
+        if id.is_empty() || id.len() > MAX_PARTNER_ID || !id.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "idp.bad_partner",
+                "partnerId must be 1-100 visible ASCII characters",
+            ));
+        }
+        if policy.allowed_claims.is_empty() || !(1..=MAX_TOKEN_TTL_SECS).contains(&policy.token_ttl_secs) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "idp.bad_partner",
+                "a partner needs at least one allowed claim and a token lifetime of 1-3600 s",
+            ));
+        }
+        let claims = serde_json::to_string(&policy.allowed_claims).map_err(ApiError::internal)?;
+        let mut w = self.inner.registry.store.begin_write().await?;
+        let taken: Option<String> =
+            sqlx::query_scalar("SELECT partner_id FROM partners WHERE partner_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        if taken.is_some() {
+            return Err(ApiError::conflict("a partner with that id exists"));
+        }
+        let (op_id, token) =
+            crate::auth::insert_operator(&mut w, &format!("partner {id}"), crate::auth::Role::Partner)
+                .await?;
+        sqlx::query(
+            "INSERT INTO partners (partner_id, operator_id, allowed_claims, token_ttl_secs, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(&op_id)
+        .bind(&claims)
+        .bind(policy.token_ttl_secs)
+        .bind(self.now())
+        .execute(&mut *w.tx)
+        .await?;
+        let e = Event {
+            actor: actor.id,
+            action: "partner.create",
+            purpose: actor.purpose("partners"),
+            subject: "-",
+        };
+        audit::append(&mut w, e).await?;
+        w.commit().await?;
+        Ok((op_id, token))
+    }
+
+    /// The e-KYC policy of the partner behind `operator_id`, if it is one.
+    pub async fn partner_for(&self, operator_id: &str) -> Result<Option<PartnerPolicy>, ApiError> {
+        let row: Option<(String, String, i64)> = sqlx::query_as(
+            "SELECT partner_id, allowed_claims, token_ttl_secs FROM partners WHERE operator_id = $1",
+        )
+        .bind(operator_id)
+        .fetch_optional(self.inner.registry.store.pool())
+        .await?;
+        row.map(|(partner_id, claims, token_ttl_secs)| {
+            Ok(PartnerPolicy {
+                partner_id,
+                allowed_claims: serde_json::from_str(&claims).map_err(ApiError::internal)?,
+                token_ttl_secs,
+            })
+        })
+        .transpose()
     }
 }
 
@@ -1158,5 +1326,21 @@ mod tests {
             json!({"birthdate": "1980-02-03"})
         );
         assert_ne!(authn.subject_for(&auth, "rp-1"), authn.subject_for(&auth, "rp-2"));
+        // The sealed keys were created on the first start and are reused on the next one.
+        let (sub, jwks) = (authn.subject_for(&auth, "rp-1"), authn.jwks());
+        drop(authn);
+        let reg = crate::server::open_registry(&cfg).await.unwrap();
+        let again = Authn::new(
+            reg,
+            &acfg,
+            Arc::new(FileNotifier::new(&outbox)),
+            Arc::new(SystemClock),
+        )
+        .unwrap();
+        assert_eq!((again.subject_for(&auth, "rp-1"), again.jwks()), (sub, jwks));
+        assert_eq!(
+            again.verify_pin(&uin, "739154").await.unwrap().factor,
+            Factor::Pin
+        );
     }
 }

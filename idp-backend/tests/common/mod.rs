@@ -1,6 +1,7 @@
 //! Test harness: a server on SQLite or PostgreSQL, an HTTP client, identity documents.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod authn;
 pub mod pg;
 pub mod scenarios;
 
@@ -46,22 +47,28 @@ impl Server {
         Self::start_with(dir, url, |_| {}).await
     }
 
-    /// A server on SQLite whose configuration `edit` changes first.
-    pub async fn sqlite_with(edit: impl FnOnce(&mut Config)) -> Self {
+    /// A server on SQLite whose configuration `tweak` adjusts.
+    pub async fn sqlite_with(tweak: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("idp.db").display());
-        Self::start_with(dir, url, edit).await
+        Self::start_with(dir, url, tweak).await
     }
 
-    /// A server on the database at `url` (already created), configuration changed by `edit`.
-    pub async fn at_url_with(url: String, edit: impl FnOnce(&mut Config)) -> Self {
-        Self::start_with(tempfile::tempdir().unwrap(), url, edit).await
+    /// A server on PostgreSQL database `db` whose configuration `tweak` adjusts.
+    pub async fn postgres_with(pg: &pg::PgCluster, db: &str, tweak: impl FnOnce(&mut Config)) -> Self {
+        let url = pg.database(db).await;
+        Self::start_with(tempfile::tempdir().unwrap(), url, tweak).await
     }
 
-    async fn start_with(dir: tempfile::TempDir, url: String, edit: impl FnOnce(&mut Config)) -> Self {
+    /// A server on the database at `url` (already created), configuration changed by `tweak`.
+    pub async fn at_url_with(url: String, tweak: impl FnOnce(&mut Config)) -> Self {
+        Self::start_with(tempfile::tempdir().unwrap(), url, tweak).await
+    }
+
+    async fn start_with(dir: tempfile::TempDir, url: String, tweak: impl FnOnce(&mut Config)) -> Self {
         std::fs::write(dir.path().join("master.key"), "42".repeat(32)).unwrap();
         let mut cfg = config(dir.path(), &url);
-        edit(&mut cfg);
+        tweak(&mut cfg);
         let running = server::start(&cfg).await.expect("server starts");
         let admin = match running.demo_token.clone() {
             Some(t) => t,
