@@ -28,12 +28,13 @@ async fn every_oidc_scenario_on_postgres() {
     let dir = tempfile::tempdir().unwrap();
     let otp_file = dir.path().join("otp.jsonl");
     let notifier = format!("file:{}", otp_file.display());
-    for name in ["oidc_full_login", "oidc_pages", "oidc_dpop"] {
+    for name in ["oidc_full_login", "oidc_pages", "oidc_dpop", "oidc_logout"] {
         let n = notifier.clone();
         let s = Server::at_url_with(pg.database(name).await, move |c| c.authn.notifier = n).await;
         match name {
             "oidc_full_login" => oidc::full_login(&s, &otp_file).await,
             "oidc_pages" => oidc::pages(&s, &otp_file).await,
+            "oidc_logout" => oidc::logout(&s, &otp_file).await,
             _ => oidc::dpop(&s, &otp_file).await,
         }
         s.stop().await;

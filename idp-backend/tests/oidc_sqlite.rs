@@ -77,3 +77,11 @@ async fn request_objects() {
     oidc::request_objects(&s).await;
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::sqlite_with(with_otp_file(dir.path())).await;
+    oidc::logout(&s, &dir.path().join("otp.jsonl")).await;
+    s.stop().await;
+}

@@ -50,6 +50,9 @@ pub struct Client {
     pub client_name: Option<String>,
     /// Redirect URIs, compared exactly (https, or http to a loopback host).
     pub redirect_uris: Vec<String>,
+    /// Where `/logout` may send the browser afterwards (same rules as `redirect_uris`).
+    #[serde(default)]
+    pub post_logout_redirect_uris: Vec<String>,
     /// The client's public keys (JWK Set) for `private_key_jwt` and request objects.
     #[serde(default)]
     pub jwks: Option<Value>,
@@ -96,7 +99,10 @@ impl Client {
         if self.redirect_uris.is_empty() || self.redirect_uris.len() > MAX_REDIRECTS {
             return Err(bad("redirect_uris must list 1-10 URIs"));
         }
-        for uri in &self.redirect_uris {
+        if self.post_logout_redirect_uris.len() > MAX_REDIRECTS {
+            return Err(bad("post_logout_redirect_uris must list at most 10 URIs"));
+        }
+        for uri in self.redirect_uris.iter().chain(&self.post_logout_redirect_uris) {
             check_redirect_uri(uri)?;
         }
         if self.jwks_uri.is_some() {

@@ -28,6 +28,7 @@ pub fn metadata(o: &Oidc) -> Value {
         "token_endpoint": o.endpoint("/token"),
         "userinfo_endpoint": o.endpoint("/userinfo"),
         "jwks_uri": o.endpoint("/.well-known/jwks.json"),
+        "end_session_endpoint": o.endpoint("/logout"),
         "scopes_supported": SCOPES,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],

@@ -16,6 +16,7 @@
 //! | [`discovery`] | `/.well-known/openid-configuration`, `/.well-known/oauth-authorization-server`, `/.well-known/jwks.json` |
 //! | [`authorize`] | `/par`, `/authorize`, sessions and authorization codes |
 //! | [`login`] | the sign-in (UIN/VID + OTP, PIN) and consent pages and their posts |
+//! | [`logout`] | RP-initiated logout (`/logout`) |
 //! | [`token`] | `/token` (authorization code grant) and `/userinfo` (signed JWT) |
 //! | [`ui`] | the login and consent pages' HTML (English and Arabic), CSP |
 
@@ -27,6 +28,7 @@ pub mod dpop;
 pub mod jar;
 pub mod keys;
 pub mod login;
+pub mod logout;
 pub mod request;
 pub mod token;
 pub mod ui;
@@ -82,6 +84,7 @@ pub fn routes() -> Router<AppState> {
         .merge(authorize::routes())
         .merge(login::routes())
         .merge(token::routes())
+        .merge(logout::routes())
         .route("/oidc/static/style.css", axum::routing::get(style))
         // Browsers ask for it on every page; an empty answer keeps their consoles clean.
         .route(

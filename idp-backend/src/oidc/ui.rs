@@ -102,6 +102,7 @@ pub enum Msg {
     Deny,
     BadCredentials,
     Expired,
+    SignedOut,
 }
 
 impl Msg {
@@ -135,6 +136,7 @@ impl Msg {
                 "That did not work. Check the number and the code or PIN, and try again.",
                 "لم تنجح العملية. تحقق من الرقم والرمز أو رقم التعريف الشخصي ثم حاول مجددًا.",
             ),
+            Msg::SignedOut => ("You are signed out", "تم تسجيل خروجك"),
             Msg::Expired => (
                 "This sign-in has expired. Go back to the service and start again.",
                 "انتهت صلاحية تسجيل الدخول. عد إلى الخدمة وابدأ من جديد.",

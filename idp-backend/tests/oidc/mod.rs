@@ -1366,3 +1366,62 @@ pub async fn request_objects(s: &Server) {
     let r = par(s, &rp, &form, &rp.assertion(&s.base)).await;
     assert_eq!(r.status(), 201);
 }
+
+/// RP-initiated logout: the session ends (prompt=none then needs a login), the browser goes to
+/// a registered post-logout URI with `state`; unregistered ones and forged hints are refused.
+pub async fn logout(s: &Server, otp_file: &std::path::Path) {
+    let after = "http://127.0.0.1:9/signed-out";
+    let rp = register(s, "rp-logout", json!({"post_logout_redirect_uris": [after]})).await;
+    let uin = enrol(s, 71).await;
+    let mut b = Browser::new();
+    let params = auth_params(&rp);
+    let first = b.get(&format!("{}/authorize?{}", s.base, encode(&params))).await;
+    let q = login_with_otp(&mut b, &s.base, first, &uin, otp_file, &[]).await;
+    let (_, tok) = redeem(s, &rp, get(&q, "code").unwrap(), REDIRECT, VERIFIER).await;
+    let id_token = tok["id_token"].as_str().unwrap().to_string();
+    let mut none = params.clone();
+    set(&mut none, "prompt", Some("none"));
+    let r = b.get(&format!("{}/authorize?{}", s.base, encode(&none))).await;
+    assert!(get(&location_query(&r), "code").is_some(), "logged in");
+
+    let logout = |q: Vec<(&str, &str)>| {
+        let q: Vec<(String, String)> = q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        format!("{}/logout?{}", s.base, encode(&q))
+    };
+    // Refusals change nothing.
+    let r = b
+        .get(&logout(vec![
+            ("client_id", "rp-logout"),
+            ("post_logout_redirect_uri", "http://127.0.0.1:9/evil"),
+        ]))
+        .await;
+    assert_eq!(r.status(), 400);
+    let forged = format!("{}.{}", &id_token[..id_token.rfind('.').unwrap()], "AAAA");
+    let r = b
+        .get(&logout(vec![
+            ("id_token_hint", &forged),
+            ("post_logout_redirect_uri", after),
+        ]))
+        .await;
+    assert_eq!(r.status(), 400);
+    let r = b.get(&format!("{}/authorize?{}", s.base, encode(&none))).await;
+    assert!(get(&location_query(&r), "code").is_some(), "still logged in");
+
+    let r = b
+        .get(&logout(vec![
+            ("id_token_hint", &id_token),
+            ("post_logout_redirect_uri", after),
+            ("state", "bye"),
+        ]))
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], format!("{after}?state=bye").as_str());
+    let r = b.get(&format!("{}/authorize?{}", s.base, encode(&none))).await;
+    assert_eq!(
+        get(&location_query(&r), "error"),
+        Some("login_required"),
+        "the session is gone"
+    );
+    let r = b.get(&logout(vec![])).await;
+    assert_eq!(r.status(), 200, "a signed-out page without a redirect");
+}
