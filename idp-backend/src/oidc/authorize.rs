@@ -253,7 +253,7 @@ pub struct Consent {
 }
 
 /// The key consents are stored under: a blind index of the UIN, not the UIN.
-pub(crate) fn person_key(s: &AppState, uin: &str) -> String {
+pub fn person_key(s: &AppState, uin: &str) -> String {
     s.registry.sealer.blind_index("oidc-consent", &[uin.as_bytes()])
 }
 

@@ -16,6 +16,7 @@
 //! | [`discovery`] | `/.well-known/openid-configuration`, `/.well-known/oauth-authorization-server`, `/.well-known/jwks.json` |
 //! | [`authorize`] | `/par`, `/authorize`, sessions and authorization codes |
 //! | [`login`] | the sign-in (UIN/VID + OTP, PIN) and consent pages and their posts |
+//! | [`consents`] | the person's consents: list and revoke (`/oidc/consents`) |
 //! | [`logout`] | RP-initiated logout (`/logout`) |
 //! | [`token`] | `/token` (authorization code grant) and `/userinfo` (signed JWT) |
 //! | [`ui`] | the login and consent pages' HTML (English and Arabic), CSP |
@@ -23,6 +24,7 @@
 pub mod authorize;
 pub mod client_auth;
 pub mod clients;
+pub mod consents;
 pub mod discovery;
 pub mod dpop;
 pub mod jar;
@@ -85,6 +87,7 @@ pub fn routes() -> Router<AppState> {
         .merge(login::routes())
         .merge(token::routes())
         .merge(logout::routes())
+        .merge(consents::routes())
         .route("/oidc/static/style.css", axum::routing::get(style))
         // Browsers ask for it on every page; an empty answer keeps their consoles clean.
         .route(

@@ -103,6 +103,9 @@ pub enum Msg {
     BadCredentials,
     Expired,
     SignedOut,
+    Consents,
+    SignInFirst,
+    Revoke,
 }
 
 impl Msg {
@@ -137,6 +140,12 @@ impl Msg {
                 "لم تنجح العملية. تحقق من الرقم والرمز أو رقم التعريف الشخصي ثم حاول مجددًا.",
             ),
             Msg::SignedOut => ("You are signed out", "تم تسجيل خروجك"),
+            Msg::Consents => ("Services you share details with", "الخدمات التي تشاركها بياناتك"),
+            Msg::SignInFirst => (
+                "Sign in to a service first; then you can see and withdraw what you shared.",
+                "سجّل الدخول إلى خدمة أولًا، ثم يمكنك عرض ما شاركته وسحبه.",
+            ),
+            Msg::Revoke => ("Withdraw consent", "سحب الموافقة"),
             Msg::Expired => (
                 "This sign-in has expired. Go back to the service and start again.",
                 "انتهت صلاحية تسجيل الدخول. عد إلى الخدمة وابدأ من جديد.",

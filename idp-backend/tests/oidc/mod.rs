@@ -911,6 +911,49 @@ pub async fn full_login(s: &Server, otp_file: &std::path::Path) {
         .unwrap();
     assert_eq!(error_of(r).await.1, "unsupported_grant_type");
     assert_eq!(userinfo(s, "forged").await.status(), 401);
+
+    // The person's consent page lists the client; withdrawing makes the next login ask again.
+    let r = b.get(&format!("{}/oidc/consents", s.base)).await;
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Relying party rp-full"), "{html}");
+    let token = hidden_value(&html, "csrf");
+    let r = b
+        .post(
+            &format!("{}/oidc/consents/revoke", s.base),
+            &[("csrf", "forged"), ("client_id", "rp-full")],
+        )
+        .await;
+    assert_eq!(r.status(), 401, "forged CSRF token");
+    let r = b.get(&format!("{}/authorize?{}", s.base, encode(&params))).await;
+    assert!(
+        get(&location_query(&r), "code").is_some(),
+        "consent still remembered"
+    );
+    let r = b
+        .post(
+            &format!("{}/oidc/consents/revoke", s.base),
+            &[("csrf", &token), ("client_id", "rp-full")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = b.get(&format!("{}/authorize?{}", s.base, encode(&params))).await;
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/oidc/consent?tx="),
+        "asked again"
+    );
+    let r = b.get(&format!("{}/authorize?{}", s.base, encode(&none))).await;
+    assert_eq!(get(&location_query(&r), "error"), Some("consent_required"));
+    assert_eq!(
+        Browser::new()
+            .get(&format!("{}/oidc/consents", s.base))
+            .await
+            .status(),
+        401,
+        "no session"
+    );
 }
 
 /// The pages' safety and language: Arabic is right-to-left; a form post with a wrong CSRF
