@@ -207,14 +207,14 @@ async fn decide(
 }
 
 /// Whether a session's login satisfies the request's `max_age` and `acr_values`.
-pub fn login_fits(l: &Login, req: &AuthRequest) -> bool {
+pub(crate) fn login_fits(l: &Login, req: &AuthRequest) -> bool {
     let fresh = req.max_age.is_none_or(|m| now() - l.auth_time <= m);
     let acr_ok = Acr::from_amr(&l.amr).is_some_and(|a| req.acr.contains(&a));
     fresh && acr_ok
 }
 
 /// The claims to release without asking, when consent for every requested claim is remembered.
-pub async fn remembered_grant(
+pub(crate) async fn remembered_grant(
     s: &AppState,
     client: &Client,
     req: &AuthRequest,
@@ -253,12 +253,12 @@ pub struct Consent {
 }
 
 /// The key consents are stored under: a blind index of the UIN, not the UIN.
-pub fn person_key(s: &AppState, uin: &str) -> String {
+pub(crate) fn person_key(s: &AppState, uin: &str) -> String {
     s.registry.sealer.blind_index("oidc-consent", &[uin.as_bytes()])
 }
 
 /// Remembers (merging with what was remembered) the person's consent for the client.
-pub async fn remember_consent(
+pub(crate) async fn remember_consent(
     s: &AppState,
     client_id: &str,
     uin: &str,
@@ -333,7 +333,7 @@ async fn start_transaction(
 }
 
 /// Loads a live transaction.
-pub async fn transaction(store: &Store, id: &str) -> Result<Option<Transaction>, OAuthError> {
+pub(crate) async fn transaction(store: &Store, id: &str) -> Result<Option<Transaction>, OAuthError> {
     let row: Option<(String, String, String, Option<String>, i64)> =
         sqlx::query_as("SELECT request, csrf, stage, auth, expires_at FROM oidc_transactions WHERE id = $1")
             .bind(id)
@@ -358,7 +358,7 @@ pub async fn transaction(store: &Store, id: &str) -> Result<Option<Transaction>,
 }
 
 /// Moves a transaction to the consent stage with its login.
-pub async fn set_login(store: &Store, id: &str, login: &Login) -> Result<(), OAuthError> {
+pub(crate) async fn set_login(store: &Store, id: &str, login: &Login) -> Result<(), OAuthError> {
     sqlx::query("UPDATE oidc_transactions SET stage = 'consent', auth = $2 WHERE id = $1")
         .bind(id)
         .bind(serde_json::to_string(login).map_err(OAuthError::server)?)
@@ -368,7 +368,7 @@ pub async fn set_login(store: &Store, id: &str, login: &Login) -> Result<(), OAu
 }
 
 /// Ends a transaction.
-pub async fn end_transaction(store: &Store, id: &str) -> Result<(), OAuthError> {
+pub(crate) async fn end_transaction(store: &Store, id: &str) -> Result<(), OAuthError> {
     sqlx::query("DELETE FROM oidc_transactions WHERE id = $1 OR expires_at < $2")
         .bind(id)
         .bind(now())
@@ -378,7 +378,7 @@ pub async fn end_transaction(store: &Store, id: &str) -> Result<(), OAuthError> 
 }
 
 /// Creates a session for `login`; returns the cookie value.
-pub async fn create_session(store: &Store, o: &Oidc, login: &Login) -> Result<String, OAuthError> {
+pub(crate) async fn create_session(store: &Store, o: &Oidc, login: &Login) -> Result<String, OAuthError> {
     let sid = random_token();
     sqlx::query("INSERT INTO oidc_sessions (sid_hash, auth, expires_at) VALUES ($1, $2, $3)")
         .bind(token_hash(&sid))
@@ -390,7 +390,7 @@ pub async fn create_session(store: &Store, o: &Oidc, login: &Login) -> Result<St
 }
 
 /// The login of the browser's session, if it has a live one.
-pub async fn session(store: &Store, headers: &HeaderMap) -> Result<Option<Login>, OAuthError> {
+pub(crate) async fn session(store: &Store, headers: &HeaderMap) -> Result<Option<Login>, OAuthError> {
     let Some(sid) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
@@ -408,7 +408,7 @@ pub async fn session(store: &Store, headers: &HeaderMap) -> Result<Option<Login>
 }
 
 /// A cookie's value from the request.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -420,7 +420,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// Adds a `Set-Cookie`: HttpOnly, SameSite=Lax, Secure when the issuer is https.
-pub fn set_cookie(r: &mut Response, issuer: &str, name: &str, value: &str, max_age: i64) {
+pub(crate) fn set_cookie(r: &mut Response, issuer: &str, name: &str, value: &str, max_age: i64) {
     let secure = if issuer.starts_with("https://") {
         "; Secure"
     } else {
@@ -433,7 +433,7 @@ pub fn set_cookie(r: &mut Response, issuer: &str, name: &str, value: &str, max_a
 }
 
 /// Issues an authorization code for `login` and the granted `claims`, and redirects to the client.
-pub async fn issue_code(
+pub(crate) async fn issue_code(
     store: &Store,
     o: &Oidc,
     req: &AuthRequest,
@@ -474,7 +474,7 @@ pub async fn issue_code(
 }
 
 /// An error sent to the client's redirect URI (OIDC Core §3.1.2.6, RFC 9207 `iss`).
-pub fn error_redirect(o: &Oidc, redirect_uri: &str, state: Option<&str>, e: &OAuthError) -> Response {
+pub(crate) fn error_redirect(o: &Oidc, redirect_uri: &str, state: Option<&str>, e: &OAuthError) -> Response {
     let mut q = form_urlencoded::Serializer::new(String::new());
     q.append_pair("error", e.error());
     q.append_pair("error_description", e.description());

@@ -25,7 +25,12 @@ const MAX_ASSERTION: usize = 8 * 1024;
 const LEEWAY: i64 = 30;
 
 /// Authenticates the client of a request to `endpoint` (the URL the request was sent to).
-pub async fn authenticate(o: &Oidc, store: &Store, p: &Params, endpoint: &str) -> Result<Client, OAuthError> {
+pub(crate) async fn authenticate(
+    o: &Oidc,
+    store: &Store,
+    p: &Params,
+    endpoint: &str,
+) -> Result<Client, OAuthError> {
     match p.get("client_assertion_type") {
         Some(ASSERTION_TYPE) => {}
         Some(_) => {

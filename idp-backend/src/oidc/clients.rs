@@ -176,7 +176,7 @@ fn check_redirect_uri(uri: &str) -> Result<(), ApiError> {
 }
 
 /// Loads a registered client.
-pub async fn load(store: &Store, client_id: &str) -> Result<Option<Client>, ApiError> {
+pub(crate) async fn load(store: &Store, client_id: &str) -> Result<Option<Client>, ApiError> {
     let row: Option<String> = sqlx::query_scalar("SELECT metadata FROM oidc_clients WHERE client_id = $1")
         .bind(client_id)
         .fetch_optional(store.pool())
@@ -200,7 +200,7 @@ fn require_admin(op: &Operator) -> Result<(), ApiError> {
 }
 
 /// Registers a relying party (administrator).
-pub async fn create(
+async fn create(
     State(s): State<AppState>,
     op: Operator,
     ApiJson(client): ApiJson<Client>,
@@ -239,7 +239,7 @@ pub async fn create(
 }
 
 /// Reads a relying party's registration (administrator).
-pub async fn read(
+async fn read(
     State(s): State<AppState>,
     op: Operator,
     Path(client_id): Path<String>,

@@ -37,7 +37,7 @@ fn bad(d: impl Into<String>) -> OAuthError {
 
 /// Verifies the request's `DPoP` header, if any, for `method` on `url`; with `access_token`,
 /// `ath` must be its hash.
-pub async fn verify(
+pub(crate) async fn verify(
     store: &Store,
     headers: &HeaderMap,
     method: &str,

@@ -22,7 +22,7 @@ fn bad(d: impl Into<String>) -> OAuthError {
 }
 
 /// `p` itself, or — when it carries `request` — the parameters of the verified request object.
-pub fn unpack(o: &Oidc, client: &Client, p: &Params) -> Result<Params, OAuthError> {
+pub(crate) fn unpack(o: &Oidc, client: &Client, p: &Params) -> Result<Params, OAuthError> {
     let Some(token) = p.get("request") else {
         return Ok(p.clone());
     };

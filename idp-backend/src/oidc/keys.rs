@@ -152,7 +152,7 @@ impl KeyRing {
 
 /// The published keys (RFC 7517 JWK Set): `next`, `active`, and `retired` keys whose tokens
 /// may still be valid. Read from the database, so every instance publishes the same set.
-pub async fn jwks(registry: &Registry) -> Result<Value, ApiError> {
+pub(crate) async fn jwks(registry: &Registry) -> Result<Value, ApiError> {
     let rows: Vec<String> = sqlx::query_scalar(
         "SELECT public_jwk FROM oidc_keys WHERE state <> 'retired' OR publish_until > $1 ORDER BY created_at, kid",
     )
