@@ -30,33 +30,64 @@ fn entry_hash(prev: &str, seq: i64, at: i64, e: &Event<'_>) -> String {
 
 /// Appends `e` inside the caller's transaction (it commits or rolls back with the change).
 pub async fn append(w: &mut WriteTx, e: Event<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1")
-        .execute(&mut *w.tx)
-        .await?;
-    let (seq, prev): (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(&mut *w.tx)
-        .await?;
-    let at = now();
-    let hash = entry_hash(&prev, seq, at, &e);
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, action, purpose, subject, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(seq)
-    .bind(at)
-    .bind(e.actor)
-    .bind(e.action)
-    .bind(e.purpose)
-    .bind(e.subject)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut *w.tx)
-    .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+    let mut a = Appender::open(w).await?;
+    a.push(w, e).await?;
+    a.close(w).await
+}
+
+/// Appends many entries in one transaction: the chain's head is read once, each entry is one
+/// `INSERT`, and the head is written back once ([`Appender::close`]). Dropping an appender
+/// without closing it leaves the head behind the entries, so the transaction must then not
+/// commit (the `INSERT`s would collide with the next writer's; nothing corrupt can commit).
+#[derive(Debug)]
+pub struct Appender {
+    seq: i64,
+    hash: String,
+}
+
+impl Appender {
+    /// Reads (and on PostgreSQL row-locks, until commit) the chain's head.
+    pub async fn open(w: &mut WriteTx) -> Result<Self, sqlx::Error> {
+        let (seq, hash): (i64, String) =
+            sqlx::query_as("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+                .fetch_one(&mut *w.tx)
+                .await?;
+        Ok(Self { seq, hash })
+    }
+
+    /// Appends `e` after the entries pushed so far.
+    pub async fn push(&mut self, w: &mut WriteTx, e: Event<'_>) -> Result<(), sqlx::Error> {
+        let seq = self.seq + 1;
+        let at = now();
+        let hash = entry_hash(&self.hash, seq, at, &e);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, action, purpose, subject, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(seq)
+        .bind(at)
+        .bind(e.actor)
+        .bind(e.action)
+        .bind(e.purpose)
+        .bind(e.subject)
+        .bind(&self.hash)
         .bind(&hash)
         .execute(&mut *w.tx)
         .await?;
-    Ok(())
+        self.seq = seq;
+        self.hash = hash;
+        Ok(())
+    }
+
+    /// Writes the new head back.
+    pub async fn close(self, w: &mut WriteTx) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(self.seq)
+            .bind(&self.hash)
+            .execute(&mut *w.tx)
+            .await?;
+        Ok(())
+    }
 }
 
 /// The outcome of [`verify`].

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use futures_util::StreamExt;
 use inkan_idp::auth::Role;
 use inkan_idp::config::Config;
 use inkan_idp::registry::Actor;
@@ -204,6 +205,39 @@ async fn run(cmd: Cmd, cfg: &Config) -> Result<ExitCode, Box<dyn std::error::Err
     }
 }
 
+/// One NDJSON record of `inkan-idp bulk`: its result line.
+async fn bulk_line(
+    reg: &inkan_idp::registry::Registry,
+    actor: &str,
+    line_no: usize,
+    line: std::io::Result<String>,
+) -> std::io::Result<serde_json::Value> {
+    let line = line?;
+    let result = match serde_json::from_str::<serde_json::Value>(&line) {
+        Ok(v) => {
+            let key = v["idempotency_key"].as_str().unwrap_or_default().to_string();
+            let who = Actor {
+                id: actor,
+                purpose: Some("bulk_import"),
+            };
+            reg.enrol(who, &key, &v["identity"]).await.map(|a| (key, a))
+        }
+        Err(e) => Err(inkan_idp::error::ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "idp.malformed_json",
+            e.to_string(),
+        )),
+    };
+    Ok(match result {
+        Ok((key, a)) => {
+            serde_json::json!({ "line": line_no, "idempotency_key": key, "status": a.status.as_u16(), "result": a.body })
+        }
+        Err(e) => {
+            serde_json::json!({ "line": line_no, "status": e.status().as_u16(), "error": e.to_problem() })
+        }
+    })
+}
+
 async fn bulk(cfg: &Config, file: &PathBuf, actor: &str) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let reg = server::open_registry(cfg).await?;
     let input: Box<dyn BufRead> = if file.as_os_str() == "-" {
@@ -213,36 +247,21 @@ async fn bulk(cfg: &Config, file: &PathBuf, actor: &str) -> Result<ExitCode, Box
     };
     let mut out = std::io::stdout().lock();
     let (mut ok, mut failed) = (0u64, 0u64);
-    for (i, line) in input.lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
+    let lines = input
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !matches!(line, Ok(l) if l.trim().is_empty()));
+    // Several records in flight so they share group commits; results keep the input's order.
+    let mut results = futures_util::stream::iter(lines)
+        .map(|(i, line)| bulk_line(&reg, actor, i + 1, line))
+        .buffered(inkan_idp::registry::enrol::BULK_IN_FLIGHT);
+    while let Some(v) = results.next().await {
+        let v = v?;
+        if v.get("error").is_some() {
+            failed += 1;
+        } else {
+            ok += 1;
         }
-        let result = match serde_json::from_str::<serde_json::Value>(&line) {
-            Ok(v) => {
-                let key = v["idempotency_key"].as_str().unwrap_or_default().to_string();
-                let who = Actor {
-                    id: actor,
-                    purpose: Some("bulk_import"),
-                };
-                reg.enrol(who, &key, &v["identity"]).await.map(|a| (key, a))
-            }
-            Err(e) => Err(inkan_idp::error::ApiError::new(
-                axum::http::StatusCode::BAD_REQUEST,
-                "idp.malformed_json",
-                e.to_string(),
-            )),
-        };
-        let v = match result {
-            Ok((key, a)) => {
-                ok += 1;
-                serde_json::json!({ "line": i + 1, "idempotency_key": key, "status": a.status.as_u16(), "result": a.body })
-            }
-            Err(e) => {
-                failed += 1;
-                serde_json::json!({ "line": i + 1, "status": e.status().as_u16(), "error": e.to_problem() })
-            }
-        };
         writeln!(out, "{v}")?;
         if (ok + failed) % 1000 == 0 {
             eprint!("\r{ok} enrolled, {failed} failed");

@@ -162,6 +162,9 @@ fn authn(registry: &Registry, cfg: &Config) -> Result<crate::registry::authn::Au
         .authn
         .build_notifier()
         .map_err(|e| StartError::Config(e.to_string()))?;
+    if cfg.authn.notifier == "log" {
+        tracing::warn!("OTPs are delivered to the log ([authn] notifier = \"log\"): development only");
+    }
     let clock = Arc::new(inkan_core::clock::SystemClock);
     crate::registry::authn::Authn::new(registry.clone(), &cfg.authn, notifier, clock)
         .map_err(|e| StartError::Config(e.to_string()))

@@ -6,6 +6,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -13,6 +14,7 @@ use super::{ApiJson, AppState};
 use crate::auth::{Operator, Permission};
 use crate::error::ApiError;
 use crate::registry::Actor;
+use crate::registry::enrol::BULK_IN_FLIGHT;
 
 /// An enrolment: the identity document, validated against the programme's schema.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -111,12 +113,22 @@ pub async fn bulk(State(state): State<AppState>, op: Operator, body: Bytes) -> R
     op.require(Permission::Enrol, "enrol")?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(64);
     tokio::spawn(async move {
-        let lines = body.split(|b| *b == b'\n').enumerate();
-        for (i, line) in lines {
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let mut out = bulk_one(&state, &op, i + 1, line).await.to_string();
+        let lines: Vec<(usize, Bytes)> = body
+            .split(|b| *b == b'\n')
+            .enumerate()
+            .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+            .map(|(i, line)| (i + 1, body.slice_ref(line)))
+            .collect();
+        let op = std::sync::Arc::new(op);
+        // Several lines in flight so they share group commits; answers keep the input's order.
+        let mut answers = futures_util::stream::iter(lines)
+            .map(|(line_no, line)| {
+                let (state, op) = (state.clone(), op.clone());
+                async move { bulk_one(&state, &op, line_no, &line).await }
+            })
+            .buffered(BULK_IN_FLIGHT);
+        while let Some(answer) = answers.next().await {
+            let mut out = answer.to_string();
             out.push('\n');
             if tx.send(Bytes::from(out)).await.is_err() {
                 break; // the client went away; what committed stays committed

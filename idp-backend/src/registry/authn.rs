@@ -294,6 +294,14 @@ fn ekyc_error(e: EkycError) -> ApiError {
     ApiError::new(status, e.code(), e.to_string())
 }
 
+fn inactive() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "idp.identity_inactive",
+        "the identity is deactivated or blocked and cannot authenticate",
+    )
+}
+
 fn not_found() -> ApiError {
     ApiError::not_found("no identity with that UIN or VID")
 }
@@ -435,29 +443,40 @@ impl Authn {
         match status.as_deref() {
             None => Err(not_found()),
             Some("active") => Ok(Subject { uin, vid }),
-            Some(_) => Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "idp.identity_inactive",
-                "the identity is deactivated or blocked and cannot authenticate",
-            )),
+            Some(_) => Err(inactive()),
         }
     }
 
     /// The identity document of `uin` (decrypted).
     async fn document(&self, w: &mut WriteTx, uin: &str) -> Result<Value, ApiError> {
-        let row: Option<(String, Vec<u8>)> =
-            sqlx::query_as("SELECT key_id, data FROM identities WHERE uin = $1")
+        let (doc, _) = self.document_and_status(w, uin).await?;
+        Ok(doc)
+    }
+
+    /// The document of an identity that must still be active (claims are released after the
+    /// authentication, and the identity may have been blocked in between).
+    async fn active_document(&self, w: &mut WriteTx, uin: &str) -> Result<Value, ApiError> {
+        match self.document_and_status(w, uin).await? {
+            (doc, status) if status == "active" => Ok(doc),
+            _ => Err(inactive()),
+        }
+    }
+
+    async fn document_and_status(&self, w: &mut WriteTx, uin: &str) -> Result<(Value, String), ApiError> {
+        let row: Option<(String, Vec<u8>, String)> =
+            sqlx::query_as("SELECT key_id, data, status FROM identities WHERE uin = $1")
                 .bind(uin)
                 .fetch_optional(&mut *w.tx)
                 .await?;
-        let (key_id, data) = row.ok_or_else(not_found)?;
+        let (key_id, data, status) = row.ok_or_else(not_found)?;
         let plain = self
             .inner
             .registry
             .sealer
             .open(&key_id, &identity_aad(uin), &data)
             .map_err(ApiError::internal)?;
-        serde_json::from_slice(&plain).map_err(ApiError::internal)
+        let doc = serde_json::from_slice(&plain).map_err(ApiError::internal)?;
+        Ok((doc, status))
     }
 
     /// Counts the VID use, appends the audit entry, commits, and returns the proof.
@@ -1003,7 +1022,7 @@ impl Authn {
         wanted: &[EkycClaim],
     ) -> Result<Map<String, Value>, ApiError> {
         let mut w = self.inner.registry.store.begin_write().await?;
-        let doc = self.document(&mut w, &auth.uin).await?;
+        let doc = self.active_document(&mut w, &auth.uin).await?;
         let actor = Actor {
             id: party_id,
             purpose: Some(purpose),
@@ -1028,7 +1047,7 @@ impl Authn {
         consented: &[EkycClaim],
     ) -> Result<String, ApiError> {
         let mut w = self.inner.registry.store.begin_write().await?;
-        let doc = self.document(&mut w, &auth.uin).await?;
+        let doc = self.active_document(&mut w, &auth.uin).await?;
         let subject = self.subject_for(auth, &partner.partner_id);
         let amr = [auth.factor.amr()];
         let request = EkycRequest {
@@ -1102,7 +1121,14 @@ impl Authn {
         .bind(policy.token_ttl_secs)
         .bind(self.now())
         .execute(&mut *w.tx)
-        .await?;
+        .await
+        .map_err(|e| {
+            if crate::store::is_unique_violation(&e) {
+                ApiError::conflict("a partner with that id exists")
+            } else {
+                e.into()
+            }
+        })?;
         let e = Event {
             actor: actor.id,
             action: "partner.create",
@@ -1331,7 +1357,7 @@ mod tests {
         drop(authn);
         let reg = crate::server::open_registry(&cfg).await.unwrap();
         let again = Authn::new(
-            reg,
+            reg.clone(),
             &acfg,
             Arc::new(FileNotifier::new(&outbox)),
             Arc::new(SystemClock),
@@ -1342,5 +1368,12 @@ mod tests {
             again.verify_pin(&uin, "739154").await.unwrap().factor,
             Factor::Pin
         );
+        // Blocked after authenticating: no claims are released.
+        let block = crate::registry::identity::StatusChange::Block;
+        reg.change_status(who, &uin, block, "fraud", false).await.unwrap();
+        let refused = again
+            .claims(&auth, "rp-1", "login", &[crate::ekyc::EkycClaim::Name])
+            .await;
+        assert_eq!(refused.unwrap_err().code(), "idp.identity_inactive");
     }
 }

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use super::checks;
 use super::{Actor, Raced, Registry, history_aad, identity_aad, retry_races};
-use crate::audit::{self, Event};
+use crate::audit::{Appender, Event};
 use crate::error::ApiError;
 use crate::ids::Rid;
 use crate::store::{WriteTx, now};
@@ -35,55 +35,123 @@ pub fn check_idempotency_key(key: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// What one enrolment needs written, checked and hashed outside the write turn.
+pub(crate) struct Prepared {
+    actor: String,
+    purpose: String,
+    key: String,
+    request_hash: String,
+    keys: Vec<(String, String)>,
+    plain: String,
+}
+
+/// The answer to one enrolment: created or replayed, or a refusal (duplicate, reused key).
+pub(crate) type Outcome = Result<Answer, ApiError>;
+
+/// Records of one bulk enrolment in flight at once: enough to fill group commits.
+pub const BULK_IN_FLIGHT: usize = 64;
+
+/// Enrolments committed together at most (bounds a batch's latency and transaction size).
+pub(crate) const MAX_BATCH: usize = 128;
+
 impl Registry {
     /// Enrols `identity` under idempotency `key`: 201 with `{rid, uin}`; the same key with the
     /// same document replays the first answer; a person already registered is 409
     /// `idp.duplicate` naming the existing RID, and nothing is written.
+    ///
+    /// Validation, hashing and de-duplication keys are computed by the caller's task; the
+    /// writes go through group commit (see [`super::batch`]), so concurrent enrolments share a
+    /// transaction and its `fsync`.
     pub async fn enrol(&self, actor: Actor<'_>, key: &str, identity: &Value) -> Result<Answer, ApiError> {
         check_idempotency_key(key)?;
         checks::validate(&self.schema, identity)?;
-        let request_hash = hex::encode(Sha256::digest(identity.to_string().as_bytes()));
-        let keys = checks::dedup_keys(&self.sealer, identity)?;
         let plain = identity.to_string();
-        retry_races(|| self.try_enrol(actor, key, &request_hash, &keys, &plain)).await
+        let job = Prepared {
+            actor: actor.id.to_string(),
+            purpose: actor.purpose("enrolment").to_string(),
+            key: key.to_string(),
+            request_hash: hex::encode(Sha256::digest(plain.as_bytes())),
+            keys: checks::dedup_keys(&self.sealer, identity)?,
+            plain,
+        };
+        let this = self.clone();
+        self.enrolments
+            .submit(job, move |jobs| {
+                let this = this.clone();
+                async move { this.write_enrolments(jobs).await }
+            })
+            .await
+            .unwrap_or_else(|| Err(ApiError::internal("the enrolment batch failed")))
     }
 
-    async fn try_enrol(
-        &self,
-        actor: Actor<'_>,
-        key: &str,
-        request_hash: &str,
-        keys: &[(String, String)],
-        plain: &str,
-    ) -> Result<Answer, Raced> {
-        let mut w = self.store.begin_write().await?;
-        if let Some(answer) = replay(&mut w, key, request_hash).await? {
-            return Ok(answer);
+    /// Writes `jobs` in one transaction; if that fails (a lost uniqueness race, a database
+    /// error), rolls it back and writes each job in its own transaction, so one bad job only
+    /// fails itself.
+    async fn write_enrolments(&self, jobs: Vec<Prepared>) -> Vec<Outcome> {
+        if jobs.len() > 1
+            && let Ok(outcomes) = self.write_batch(&jobs).await
+        {
+            return outcomes;
         }
-        if let Some((uin, rid)) = find_duplicate(&mut w, keys).await? {
-            let purpose = actor.purpose("enrolment");
+        let mut outcomes = Vec::with_capacity(jobs.len());
+        for job in &jobs {
+            outcomes.push(retry_races(|| self.write_alone(job)).await);
+        }
+        outcomes
+    }
+
+    async fn write_batch(&self, jobs: &[Prepared]) -> Result<Vec<Outcome>, Raced> {
+        let mut w = self.store.begin_write().await?;
+        let mut log = Appender::open(&mut w).await?;
+        let mut outcomes = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            outcomes.push(self.write_enrolment(&mut w, &mut log, job).await?);
+        }
+        log.close(&mut w).await?;
+        w.commit().await?;
+        Ok(outcomes)
+    }
+
+    async fn write_alone(&self, job: &Prepared) -> Result<Answer, Raced> {
+        let mut w = self.store.begin_write().await?;
+        let mut log = Appender::open(&mut w).await?;
+        let outcome = self.write_enrolment(&mut w, &mut log, job).await?;
+        log.close(&mut w).await?;
+        w.commit().await?;
+        outcome.map_err(Raced::Api)
+    }
+
+    /// One enrolment inside `w`. The outer error aborts the transaction; the inner one is a
+    /// refusal whose audit entry (if any) commits with the rest.
+    async fn write_enrolment(
+        &self,
+        w: &mut WriteTx,
+        log: &mut Appender,
+        job: &Prepared,
+    ) -> Result<Outcome, Raced> {
+        if let Some(outcome) = replay(w, &job.key, &job.request_hash).await? {
+            return Ok(outcome);
+        }
+        if let Some((uin, rid)) = find_duplicate(w, &job.keys).await? {
             let e = Event {
-                actor: actor.id,
+                actor: &job.actor,
                 action: "enrolment.duplicate",
-                purpose,
+                purpose: &job.purpose,
                 subject: &uin,
             };
-            audit::append(&mut w, e).await?;
-            w.commit().await?;
-            return Err(Raced::Api(
-                ApiError::new(
-                    StatusCode::CONFLICT,
-                    "idp.duplicate",
-                    "this person is already registered",
-                )
-                .with(json!({ "existing": { "rid": rid } })),
-            ));
+            log.push(w, e).await?;
+            return Ok(Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "idp.duplicate",
+                "this person is already registered",
+            )
+            .with(json!({ "existing": { "rid": rid } }))));
         }
         let uin = self.uin_generator()?.uin().map_err(ApiError::internal)?;
         let uin = uin.as_str();
-        let rid = self.next_rid(&mut w).await?;
+        let rid = self.next_rid(w).await?;
         let at = now();
-        let (key_id, sealed) = self.sealer.seal(&identity_aad(uin), plain.as_bytes());
+        let (key_id, sealed) = self.sealer.seal(&identity_aad(uin), job.plain.as_bytes());
         sqlx::query(
             "INSERT INTO identities (uin, rid, status, status_reason, version, key_id, data, created_at, updated_at) \
              VALUES ($1, $2, 'active', NULL, 1, $3, $4, $5, $5)",
@@ -95,60 +163,46 @@ impl Registry {
         .bind(at)
         .execute(&mut *w.tx)
         .await?;
-        let (hkey, hsealed) = self.sealer.seal(&history_aad(uin, 1), plain.as_bytes());
-        insert_history(
-            &mut w,
-            uin,
-            1,
-            "create",
-            actor.id,
-            "enrolment",
-            at,
-            &hkey,
-            &hsealed,
-        )
-        .await?;
-        insert_dedup_keys(&mut w, uin, keys).await?;
+        let (hkey, hsealed) = self.sealer.seal(&history_aad(uin, 1), job.plain.as_bytes());
+        insert_history(w, uin, 1, "create", &job.actor, "enrolment", at, &hkey, &hsealed).await?;
+        insert_dedup_keys(w, uin, &job.keys).await?;
         let body = json!({ "rid": rid, "uin": uin });
         sqlx::query(
             "INSERT INTO enrolments (idempotency_key, request_hash, operator_id, status, response, created_at) \
              VALUES ($1, $2, $3, 201, $4, $5)",
         )
-        .bind(key)
-        .bind(request_hash)
-        .bind(actor.id)
+        .bind(&job.key)
+        .bind(&job.request_hash)
+        .bind(&job.actor)
         .bind(body.to_string())
         .bind(at)
         .execute(&mut *w.tx)
         .await?;
         let e = Event {
-            actor: actor.id,
+            actor: &job.actor,
             action: "enrolment.create",
-            purpose: actor.purpose("enrolment"),
+            purpose: &job.purpose,
             subject: uin,
         };
-        audit::append(&mut w, e).await?;
-        w.commit().await?;
-        Ok(Answer {
+        log.push(w, e).await?;
+        Ok(Ok(Answer {
             status: StatusCode::CREATED,
             body,
-        })
+        }))
     }
 
     async fn next_rid(&self, w: &mut WriteTx) -> Result<String, Raced> {
-        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'rid'")
-            .execute(&mut *w.tx)
-            .await?;
-        let n: i64 = sqlx::query_scalar("SELECT value FROM counters WHERE name = 'rid'")
-            .fetch_one(&mut *w.tx)
-            .await?;
+        let n: i64 =
+            sqlx::query_scalar("UPDATE counters SET value = value + 1 WHERE name = 'rid' RETURNING value")
+                .fetch_one(&mut *w.tx)
+                .await?;
         let seq = u32::try_from(n.rem_euclid(100_000)).unwrap_or(0);
         let rid = Rid::new(self.centre_id, self.machine_id, seq, now()).map_err(ApiError::internal)?;
         Ok(rid.as_str().to_string())
     }
 }
 
-async fn replay(w: &mut WriteTx, key: &str, request_hash: &str) -> Result<Option<Answer>, Raced> {
+async fn replay(w: &mut WriteTx, key: &str, request_hash: &str) -> Result<Option<Outcome>, Raced> {
     let row: Option<(String, i64, String)> =
         sqlx::query_as("SELECT request_hash, status, response FROM enrolments WHERE idempotency_key = $1")
             .bind(key)
@@ -158,18 +212,18 @@ async fn replay(w: &mut WriteTx, key: &str, request_hash: &str) -> Result<Option
         return Ok(None);
     };
     if hash != request_hash {
-        return Err(Raced::Api(ApiError::new(
+        return Ok(Some(Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "idp.idempotency_key_reused",
             "this Idempotency-Key was used with a different request",
-        )));
+        ))));
     }
     let status = u16::try_from(status)
         .ok()
         .and_then(|s| StatusCode::from_u16(s).ok())
         .ok_or_else(|| ApiError::internal("bad stored status"))?;
     let body = serde_json::from_str(&response).map_err(ApiError::internal)?;
-    Ok(Some(Answer { status, body }))
+    Ok(Some(Ok(Answer { status, body })))
 }
 
 /// The first registered identity sharing any de-duplication key: (UIN, RID).

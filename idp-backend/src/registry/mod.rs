@@ -3,6 +3,7 @@
 //! The HTTP handlers (`crate::api`) and the offline commands (`bulk`, `loadgen`) call these.
 
 pub mod authn;
+pub mod batch;
 pub mod checks;
 pub mod enrol;
 pub mod identity;
@@ -42,6 +43,7 @@ pub struct Registry {
     pub schema: Arc<IdSchema>,
     uin_policy: IdPolicy,
     vid_policy: IdPolicy,
+    enrolments: Arc<batch::GroupCommit<enrol::Prepared, enrol::Outcome>>,
     centre_id: u32,
     machine_id: u32,
 }
@@ -73,6 +75,7 @@ impl Registry {
             schema: Arc::new(schema),
             uin_policy: IdPolicy::uin_with_length(uin_length).map_err(bad)?,
             vid_policy: IdPolicy::vid(),
+            enrolments: Arc::new(batch::GroupCommit::new(enrol::MAX_BATCH)),
             centre_id,
             machine_id,
         })

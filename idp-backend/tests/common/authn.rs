@@ -612,6 +612,24 @@ pub async fn ekyc(s: &Server) {
         .with_audience("bank-1")
         .with_typ("ekyc+jwt");
     let verified = jwt::verify(token, &key, &rules, &SystemClock).unwrap();
+    // An independent implementation (jwcrypto, pinned) verifies it with the published key too.
+    let jwk_file = s.dir.path().join("ekyc-jwk.json");
+    std::fs::write(&jwk_file, jwks["keys"][0].to_string()).unwrap();
+    let oracle = inkan_test_vectors::run_oracle(
+        "jose_oracle.py",
+        &["verify-jws", jwk_file.to_str().unwrap(), token],
+    );
+    let payload: Value = serde_json::from_str(oracle.trim().strip_prefix("valid:").expect(&oracle)).unwrap();
+    assert_eq!(Value::Object(verified.claims.clone()), payload);
+    let mut tampered = token.to_string();
+    tampered.replace_range(tampered.len() - 4.., "AAAA");
+    assert!(
+        inkan_test_vectors::run_oracle(
+            "jose_oracle.py",
+            &["verify-jws", jwk_file.to_str().unwrap(), &tampered]
+        )
+        .starts_with("invalid:")
+    );
     assert_eq!(verified.algorithm, Algorithm::Es256);
     let c = &verified.claims;
     assert_eq!(c["name"], p["fullName"][0]["value"]);

@@ -444,6 +444,31 @@ pub async fn concurrent(s: &Server) {
     statuses.sort();
     assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 15, "{statuses:?}");
+    // One request retried 8 times at once (same Idempotency-Key, same body): one UIN, replayed.
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (client, base, token) = (s.client.clone(), s.base.clone(), s.admin.clone());
+        tasks.push(tokio::spawn(async move {
+            let r = client
+                .post(format!("{base}/v1/enrolments"))
+                .bearer_auth(&token)
+                .header("Idempotency-Key", "retried")
+                .json(&json!({ "identity": person(6000) }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 201);
+            r.json::<Value>().await.unwrap()["uin"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }));
+    }
+    let mut uins = HashSet::new();
+    for t in tasks {
+        uins.insert(t.await.unwrap());
+    }
+    assert_eq!(uins.len(), 1, "{uins:?}");
     s.audit_ok().await;
 }
 
