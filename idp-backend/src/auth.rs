@@ -21,6 +21,8 @@ pub enum Role {
     Supervisor,
     /// Everything, including blocking and managing operators.
     Administrator,
+    /// A relying partner: authenticates people and receives e-KYC (within its policy).
+    Partner,
 }
 
 /// What a request wants to do.
@@ -42,6 +44,14 @@ pub enum Permission {
     ManageVids,
     /// Create operators.
     ManageOperators,
+    /// Authenticate a person (send/verify OTP, verify PIN, demographics, biometrics, wallet).
+    Authenticate,
+    /// Set PINs and bind wallet keys.
+    ManageFactors,
+    /// Receive e-KYC tokens (partners, within their policy).
+    Ekyc,
+    /// Register partners and their policies.
+    ManagePartners,
 }
 
 impl Role {
@@ -51,13 +61,15 @@ impl Role {
     /// use inkan_idp::auth::{Permission, Role};
     /// assert!(Role::Supervisor.may(Permission::LostUin));
     /// assert!(!Role::RegistrationOfficer.may(Permission::Update));
+    /// assert!(Role::Partner.may(Permission::Ekyc) && !Role::Partner.may(Permission::Read));
     /// ```
     pub fn may(self, p: Permission) -> bool {
         use Permission::*;
         match self {
             Role::Administrator => true,
-            Role::Supervisor => !matches!(p, Block | ManageOperators),
+            Role::Supervisor => !matches!(p, Block | ManageOperators | ManagePartners),
             Role::RegistrationOfficer => matches!(p, Enrol | Read),
+            Role::Partner => matches!(p, Authenticate | Ekyc),
         }
     }
 
@@ -67,13 +79,19 @@ impl Role {
             Role::RegistrationOfficer => "registration_officer",
             Role::Supervisor => "supervisor",
             Role::Administrator => "administrator",
+            Role::Partner => "partner",
         }
     }
 
     fn parse(s: &str) -> Option<Self> {
-        [Role::RegistrationOfficer, Role::Supervisor, Role::Administrator]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        [
+            Role::RegistrationOfficer,
+            Role::Supervisor,
+            Role::Administrator,
+            Role::Partner,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 }
 
@@ -109,13 +127,24 @@ fn hash_token(token: &str) -> String {
 
 /// Creates an operator and returns its bearer token (shown once, stored only hashed).
 pub async fn create_operator(store: &Store, name: &str, role: Role) -> Result<(String, String), sqlx::Error> {
+    let mut w = store.begin_write().await?;
+    let created = insert_operator(&mut w, name, role).await?;
+    w.commit().await?;
+    Ok(created)
+}
+
+/// [`create_operator`] inside the caller's transaction: returns (id, token).
+pub async fn insert_operator(
+    w: &mut crate::store::WriteTx,
+    name: &str,
+    role: Role,
+) -> Result<(String, String), sqlx::Error> {
     let mut raw = [0u8; 32];
     OsRng.fill_bytes(&mut raw);
     let token = format!("inkan_{}", hex::encode(raw));
     let mut id_raw = [0u8; 8];
     OsRng.fill_bytes(&mut id_raw);
     let id = format!("op-{}", hex::encode(id_raw));
-    let mut w = store.begin_write().await?;
     sqlx::query("INSERT INTO operators (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&id)
         .bind(name)
@@ -124,7 +153,6 @@ pub async fn create_operator(store: &Store, name: &str, role: Role) -> Result<(S
         .bind(now())
         .execute(&mut *w.tx)
         .await?;
-    w.commit().await?;
     Ok((id, token))
 }
 

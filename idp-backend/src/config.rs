@@ -43,6 +43,10 @@ pub struct Config {
     pub identity_schema_file: Option<PathBuf>,
     /// Log format: `json` (default) or `pretty` (`INKAN_LOG_FORMAT`).
     pub log_format: String,
+    /// Authentication factors: OTP limits, PIN cost, notifier (`[authn]`, `INKAN_AUTHN_*`).
+    pub authn: crate::registry::authn::AuthnConfig,
+    /// The OIDC provider (`[oidc]`).
+    pub oidc: OidcConfig,
 }
 
 impl Default for Config {
@@ -61,6 +65,53 @@ impl Default for Config {
             seed_demo_operator: true,
             identity_schema_file: None,
             log_format: "json".into(),
+            authn: crate::registry::authn::AuthnConfig::default(),
+            oidc: OidcConfig::default(),
+        }
+    }
+}
+
+/// The OIDC provider's settings (`[oidc]` in the file).
+///
+/// ```
+/// let c = inkan_idp::config::OidcConfig::default();
+/// assert_eq!((c.signing_alg.as_str(), c.code_ttl_secs), ("ES256", 60));
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OidcConfig {
+    /// The issuer URL (`INKAN_OIDC_ISSUER`); `http://<listen address>` when unset (demo).
+    pub issuer: Option<String>,
+    /// Algorithm of new signing keys: `ES256`, `EdDSA` or `PS256` (`INKAN_OIDC_SIGNING_ALG`).
+    pub signing_alg: String,
+    /// Require PAR for every client (`INKAN_OIDC_REQUIRE_PAR`).
+    pub require_par: bool,
+    /// Lifetime of ID tokens, access tokens and userinfo responses.
+    pub token_ttl_secs: i64,
+    /// Lifetime of authorization codes.
+    pub code_ttl_secs: i64,
+    /// Lifetime of a pushed authorization request.
+    pub par_ttl_secs: i64,
+    /// How long a person has to log in and consent.
+    pub transaction_ttl_secs: i64,
+    /// Lifetime of a login session (for `prompt=none` and SSO).
+    pub session_ttl_secs: i64,
+    /// Longest lifetime (`exp` − now) accepted for a client assertion.
+    pub max_assertion_ttl_secs: i64,
+}
+
+impl Default for OidcConfig {
+    fn default() -> Self {
+        Self {
+            issuer: None,
+            signing_alg: "ES256".into(),
+            require_par: false,
+            token_ttl_secs: 300,
+            code_ttl_secs: 60,
+            par_ttl_secs: 60,
+            transaction_ttl_secs: 600,
+            session_ttl_secs: 3600,
+            max_assertion_ttl_secs: 300,
         }
     }
 }
@@ -142,6 +193,31 @@ impl Config {
         }
         if let Some(v) = env("INKAN_LOG_FORMAT") {
             self.log_format = v;
+        }
+        if let Some(v) = env("INKAN_AUTHN_ISSUER") {
+            self.authn.issuer = v;
+        }
+        if let Some(v) = env("INKAN_AUTHN_NOTIFIER") {
+            self.authn.notifier = v;
+        }
+        if let Some(v) = env("INKAN_AUTHN_OTP_CHANNEL") {
+            self.authn.otp_channel = serde_json::from_value(serde_json::Value::String(v.clone()))
+                .map_err(|_| ConfigError::Env("INKAN_AUTHN_OTP_CHANNEL", v))?;
+        }
+        if let Some(v) = env("INKAN_AUTHN_PIN_MEMORY_KIB") {
+            self.authn.pin_memory_kib = num("INKAN_AUTHN_PIN_MEMORY_KIB", v)?;
+        }
+        if let Some(v) = env("INKAN_AUTHN_PIN_PASSES") {
+            self.authn.pin_passes = num("INKAN_AUTHN_PIN_PASSES", v)?;
+        }
+        if let Some(v) = env("INKAN_OIDC_ISSUER") {
+            self.oidc.issuer = Some(v);
+        }
+        if let Some(v) = env("INKAN_OIDC_SIGNING_ALG") {
+            self.oidc.signing_alg = v;
+        }
+        if let Some(v) = env("INKAN_OIDC_REQUIRE_PAR") {
+            self.oidc.require_par = num("INKAN_OIDC_REQUIRE_PAR", v)?;
         }
         match self.sqlite_synchronous.as_str() {
             "full" | "normal" => Ok(()),

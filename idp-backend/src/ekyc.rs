@@ -190,6 +190,20 @@ pub fn issue(
         .map_err(|e| EkycError::Sign(e.to_string()))
 }
 
+/// The values of `wanted` in `record`, by OIDC name (the mapping [`issue`] uses, without a
+/// partner policy: the caller decides what may be released).
+///
+/// ```
+/// use inkan_idp::ekyc::{EkycClaim, claims_of};
+/// let record = serde_json::json!({"fullName": [{"language": "eng", "value": "Jane Doe"}], "dateOfBirth": "1990-01-31", "gender": "female"});
+/// let c = claims_of(&record, &[EkycClaim::Birthdate])?;
+/// assert_eq!(serde_json::Value::Object(c), serde_json::json!({"birthdate": "1990-01-31"}));
+/// # Ok::<(), inkan_idp::ekyc::EkycError>(())
+/// ```
+pub fn claims_of(record: &Value, wanted: &[EkycClaim]) -> Result<Map<String, Value>, EkycError> {
+    released_claims(record, &wanted.iter().copied().collect())
+}
+
 /// The record's values for `wanted`, by OIDC name.
 fn released_claims(record: &Value, wanted: &BTreeSet<EkycClaim>) -> Result<Map<String, Value>, EkycError> {
     let data = to_claim169(record)?;

@@ -1090,10 +1090,23 @@ impl PairwiseKey {
 
     /// The pairwise `sub` of `uin` for `relying_party` (its client id or sector identifier).
     pub fn subject(&self, relying_party: &str, uin: &Uin) -> String {
-        b64url_encode(self.0.mac(
-            "inkan-pairwise-v1",
-            &[relying_party.as_bytes(), uin.as_str().as_bytes()],
-        ))
+        self.subject_of(relying_party, uin.as_str())
+    }
+
+    /// [`PairwiseKey::subject`] of a UIN held as text (a stored UIN, not re-validated).
+    ///
+    /// ```
+    /// use inkan_idp::ids::{PairwiseKey, Uin};
+    /// let key = PairwiseKey::from_bytes(&[7; 32])?;
+    /// let uin = Uin::parse("6936894708")?;
+    /// assert_eq!(key.subject_of("rp", "6936894708"), key.subject("rp", &uin));
+    /// # Ok::<(), inkan_idp::ids::IdError>(())
+    /// ```
+    pub fn subject_of(&self, relying_party: &str, uin: &str) -> String {
+        b64url_encode(
+            self.0
+                .mac("inkan-pairwise-v1", &[relying_party.as_bytes(), uin.as_bytes()]),
+        )
     }
 }
 

@@ -23,6 +23,7 @@ pub mod config;
 pub mod error;
 pub mod loadgen;
 pub mod metrics;
+pub mod oidc;
 pub mod registry;
 pub mod seal;
 pub mod server;

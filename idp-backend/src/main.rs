@@ -86,6 +86,9 @@ enum KeysCmd {
     },
     /// Add a data key; records written after the next start use it.
     NewDataKey,
+    /// Rotate the OIDC signing key: the published `next` key starts signing, the active one
+    /// stays published until the tokens it signed expire (running servers pick it up within 30 s).
+    RotateOidc,
 }
 
 fn init_logs(cfg: &Config) {
@@ -188,6 +191,12 @@ async fn run(cmd: Cmd, cfg: &Config) -> Result<ExitCode, Box<dyn std::error::Err
                 KeysCmd::NewDataKey => {
                     let id = inkan_idp::seal::new_data_key(&reg.store, &master).await?;
                     serde_json::json!({ "data_key": id })
+                }
+                KeysCmd::RotateOidc => {
+                    use inkan_idp::oidc::keys::{KeyRing, signing_algorithm};
+                    let alg = signing_algorithm(&cfg.oidc.signing_alg)?;
+                    let ring = KeyRing::open(&reg, alg, cfg.oidc.token_ttl_secs).await?;
+                    serde_json::json!({ "oidc_signing_key": ring.rotate().await? })
                 }
             };
             println!("{out}");

@@ -116,6 +116,35 @@ pub struct Sealer {
     keys: HashMap<String, Aes256Gcm>,
     index: Secret,
     demographic: BlindIndexKey,
+    /// Other registry secrets by purpose ([`SECRET_PURPOSES`]), kept in `data_keys` so that
+    /// master-key rotation re-seals them too.
+    secrets: HashMap<String, Zeroizing<Vec<u8>>>,
+}
+
+/// Registry secrets other than data and index keys, created on first start: (id, purpose,
+/// how to make one). The OTP hash key and the pairwise-subject key are 32 random bytes; the
+/// e-KYC signing key is a private ES256 JWK (JSON).
+const SECRET_PURPOSES: [(&str, &str, MakeSecret); 3] = [
+    ("otp-1", "otp", random_secret),
+    ("pw-1", "pairwise", random_secret),
+    ("ek-1", "ekyc_signing", es256_jwk),
+];
+
+/// Makes the plaintext of a new registry secret.
+type MakeSecret = fn() -> Result<Zeroizing<Vec<u8>>, SealError>;
+
+fn random_secret() -> Result<Zeroizing<Vec<u8>>, SealError> {
+    let mut raw = Zeroizing::new(vec![0u8; 32]);
+    OsRng.fill_bytes(raw.as_mut());
+    Ok(raw)
+}
+
+fn es256_jwk() -> Result<Zeroizing<Vec<u8>>, SealError> {
+    use inkan_core::crypto::{Algorithm, SoftwareKey};
+    let jwk = SoftwareKey::generate(Algorithm::Es256)
+        .and_then(|k| k.to_jwk())
+        .map_err(|e| SealError::UnknownKey(format!("ekyc_signing: {e}")))?;
+    Ok(Zeroizing::new(jwk.to_json().into_bytes()))
 }
 
 impl std::fmt::Debug for Sealer {
@@ -149,6 +178,13 @@ impl Sealer {
                 rows.push(row);
             }
         }
+        for (id, purpose, make) in SECRET_PURPOSES {
+            if !rows.iter().any(|r| r.purpose == purpose) {
+                let row = sealed_row(master, id, purpose, &make()?);
+                insert_key(&mut w, &row).await?;
+                rows.push(row);
+            }
+        }
         w.commit().await?;
         Self::from_rows(master, rows)
     }
@@ -158,10 +194,13 @@ impl Sealer {
         let mut keys = HashMap::new();
         let mut active = None;
         let mut index_key = None;
+        let mut secrets = HashMap::new();
         for r in rows {
             let raw = Zeroizing::new(open_with(&mc, &key_aad(&r.id, &r.purpose), &r.sealed)?);
             if r.purpose == "index" {
                 index_key = Some(raw);
+            } else if SECRET_PURPOSES.iter().any(|(_, p, _)| *p == r.purpose) {
+                secrets.insert(r.purpose, raw);
             } else {
                 keys.insert(r.id.clone(), Aes256Gcm::new(raw.as_slice().into()));
                 active = Some(r.id);
@@ -178,6 +217,7 @@ impl Sealer {
                     keys,
                     index,
                     demographic,
+                    secrets,
                 })
             }
             _ => Err(SealError::UnknownKey("data/index".into())),
@@ -207,6 +247,11 @@ impl Sealer {
         self.demographic.digest(key)
     }
 
+    /// The registry secret for `purpose` (`otp`, `pairwise`, `ekyc_signing`), unsealed.
+    pub(crate) fn secret(&self, purpose: &str) -> Option<&[u8]> {
+        self.secrets.get(purpose).map(|s| s.as_slice())
+    }
+
     /// A keyed hash (hex) of `parts` under the index key, labelled by `kind`, so equal values
     /// can be found without storing them.
     pub fn blind_index(&self, kind: &str, parts: &[&[u8]]) -> String {
@@ -217,10 +262,14 @@ impl Sealer {
 fn new_key_row(master: &MasterKey, id: &str, purpose: &str) -> KeyRow {
     let mut raw = Zeroizing::new([0u8; 32]);
     OsRng.fill_bytes(raw.as_mut());
+    sealed_row(master, id, purpose, raw.as_ref())
+}
+
+fn sealed_row(master: &MasterKey, id: &str, purpose: &str, raw: &[u8]) -> KeyRow {
     KeyRow {
         id: id.into(),
         purpose: purpose.into(),
-        sealed: seal_with(&master.cipher(), &key_aad(id, purpose), raw.as_ref()),
+        sealed: seal_with(&master.cipher(), &key_aad(id, purpose), raw),
     }
 }
 

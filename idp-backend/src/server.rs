@@ -72,9 +72,15 @@ pub struct Running {
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<Result<(), std::io::Error>>,
     registry: Registry,
+    oidc: Option<crate::oidc::Oidc>,
 }
 
 impl Running {
+    /// The OIDC provider (for key rotation and tests).
+    pub fn oidc(&self) -> Option<&crate::oidc::Oidc> {
+        self.oidc.as_ref()
+    }
+
     /// Stops accepting, lets requests in flight finish, closes the pool.
     pub async fn shutdown(mut self) -> Result<(), std::io::Error> {
         if let Some(tx) = self.shutdown.take() {
@@ -108,10 +114,25 @@ pub async fn start(cfg: &Config) -> Result<Running, StartError> {
         metrics: Arc::new(Metrics::default()),
         max_bulk_bytes: cfg.max_bulk_bytes,
         max_body_bytes: cfg.max_body_bytes,
+        authn: authn(&registry, cfg)?,
+        oidc: None,
     };
     let listener = TcpListener::bind(&cfg.listen).await?;
     let addr = listener.local_addr()?;
+    let issuer = cfg
+        .oidc
+        .issuer
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let oidc = crate::oidc::Oidc::open(&registry, &cfg.oidc, issuer)
+        .await
+        .map_err(|e| StartError::Config(format!("oidc: {e}")))?;
+    let state = AppState {
+        oidc: Some(oidc),
+        ..state
+    };
     let (tx, rx) = oneshot::channel::<()>();
+    let oidc = state.oidc.clone();
     let app = router(state);
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -131,7 +152,22 @@ pub async fn start(cfg: &Config) -> Result<Running, StartError> {
         shutdown: Some(tx),
         task,
         registry,
+        oidc,
     })
+}
+
+/// The authentication service with the configured notifier and the system clock.
+fn authn(registry: &Registry, cfg: &Config) -> Result<crate::registry::authn::Authn, StartError> {
+    let notifier = cfg
+        .authn
+        .build_notifier()
+        .map_err(|e| StartError::Config(e.to_string()))?;
+    if cfg.authn.notifier == "log" {
+        tracing::warn!("OTPs are delivered to the log ([authn] notifier = \"log\"): development only");
+    }
+    let clock = Arc::new(inkan_core::clock::SystemClock);
+    crate::registry::authn::Authn::new(registry.clone(), &cfg.authn, notifier, clock)
+        .map_err(|e| StartError::Config(e.to_string()))
 }
 
 async fn signal() {

@@ -1,5 +1,7 @@
 //! The HTTP API: one module per resource, each adding its routes and OpenAPI paths.
 
+pub mod auth;
+pub mod ekyc;
 pub mod enrolments;
 pub mod identities;
 pub mod operators;
@@ -32,6 +34,10 @@ pub struct AppState {
     pub max_bulk_bytes: usize,
     /// Largest single record (each NDJSON line of a bulk body too).
     pub max_body_bytes: usize,
+    /// Authentication factors and e-KYC.
+    pub authn: crate::registry::authn::Authn,
+    /// The OIDC provider (`None` only before the listener's address is known).
+    pub oidc: Option<crate::oidc::Oidc>,
 }
 
 impl AppState {
@@ -44,7 +50,7 @@ impl AppState {
 /// The OpenAPI document of every endpoint.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "inkan-idp", description = "Foundational ID registry: enrolment, lifecycle, VIDs, audit."),
+    info(title = "inkan-idp", description = "Foundational ID registry: enrolment, lifecycle, VIDs, authentication, e-KYC, audit."),
     paths(
         enrolments::create, enrolments::bulk,
         identities::read, identities::update, identities::history, identities::deactivate,
@@ -52,6 +58,9 @@ impl AppState {
         vids::issue, vids::list, vids::revoke,
         operators::create,
         ops::healthz, ops::readyz, ops::metrics, ops::openapi,
+        auth::otp_send, auth::otp_verify, auth::pin_set, auth::pin_verify, auth::demographic,
+        auth::biometric, auth::wallet_bind, auth::wallet_challenge, auth::wallet_verify,
+        ekyc::ekyc, ekyc::jwks, ekyc::create_partner,
     ),
     components(schemas(
         crate::error::Problem, enrolments::EnrolRequest, enrolments::EnrolResponse,
@@ -60,6 +69,11 @@ impl AppState {
         crate::registry::identity::HistoryEntry, crate::registry::identity::Status,
         vids::IssueRequest, vids::RevokeResponse, crate::registry::vid::VidRecord,
         operators::CreateOperator, operators::CreatedOperator, crate::auth::Role,
+        auth::OtpSendRequest, auth::OtpVerifyRequest, auth::PinRequest, auth::DemographicRequest,
+        auth::BiometricRequest, auth::WalletKeyRequest, auth::WalletKeyBound, auth::ChallengeRequest,
+        auth::ChallengeResponse, auth::WalletVerifyRequest, auth::AuthResult,
+        crate::registry::authn::OtpSent, crate::registry::authn::Factor,
+        ekyc::Proof, ekyc::EkycBody, ekyc::EkycResponse, ekyc::CreatePartner, ekyc::CreatedPartner,
     )),
     modifiers(&BearerAuth),
 )]
@@ -87,6 +101,9 @@ pub fn router(state: AppState) -> Router {
         .merge(vids::routes())
         .merge(operators::routes())
         .merge(ops::routes())
+        .merge(auth::routes())
+        .merge(ekyc::routes())
+        .merge(crate::oidc::routes())
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn_with_state(state.clone(), count))

@@ -2,6 +2,7 @@
 //! appends its audit entry, so a change and its audit record commit or vanish together.
 //! The HTTP handlers (`crate::api`) and the offline commands (`bulk`, `loadgen`) call these.
 
+pub mod authn;
 pub mod batch;
 pub mod checks;
 pub mod enrol;

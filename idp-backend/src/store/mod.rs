@@ -57,17 +57,44 @@ impl WriteTx {
 }
 
 fn migrations(backend: Backend) -> Migrator {
-    let sql: &'static str = match backend {
-        Backend::Sqlite => include_str!("../../migrations/sqlite/0001_init.sql"),
-        Backend::Postgres => include_str!("../../migrations/postgres/0001_init.sql"),
-    };
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        Cow::Borrowed("init"),
-        MigrationType::Simple,
-        sql.into_sql_str(),
-        false,
-    )])
+    // (version, name, SQLite text, PostgreSQL text); append new migrations at the end.
+    let all: [(i64, &'static str, &'static str, &'static str); 3] = [
+        (
+            1,
+            "init",
+            include_str!("../../migrations/sqlite/0001_init.sql"),
+            include_str!("../../migrations/postgres/0001_init.sql"),
+        ),
+        (
+            2,
+            "factors",
+            include_str!("../../migrations/sqlite/0002_factors.sql"),
+            include_str!("../../migrations/postgres/0002_factors.sql"),
+        ),
+        (
+            3,
+            "oidc",
+            include_str!("../../migrations/sqlite/0003_oidc.sql"),
+            include_str!("../../migrations/postgres/0003_oidc.sql"),
+        ),
+    ];
+    Migrator::with_migrations(
+        all.into_iter()
+            .map(|(version, name, sqlite, postgres)| {
+                let sql = match backend {
+                    Backend::Sqlite => sqlite,
+                    Backend::Postgres => postgres,
+                };
+                Migration::new(
+                    version,
+                    Cow::Borrowed(name),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
 }
 
 impl Store {

@@ -1,6 +1,7 @@
 //! Test harness: a server on SQLite or PostgreSQL, an HTTP client, identity documents.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod authn;
 pub mod pg;
 pub mod scenarios;
 
@@ -43,11 +44,49 @@ impl Server {
     }
 
     async fn start(dir: tempfile::TempDir, url: String) -> Self {
+        Self::start_with(dir, url, |_| {}).await
+    }
+
+    /// A server on SQLite whose configuration `tweak` adjusts.
+    pub async fn sqlite_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("idp.db").display());
+        Self::start_with(dir, url, tweak).await
+    }
+
+    /// A server on PostgreSQL database `db` whose configuration `tweak` adjusts.
+    pub async fn postgres_with(pg: &pg::PgCluster, db: &str, tweak: impl FnOnce(&mut Config)) -> Self {
+        let url = pg.database(db).await;
+        Self::start_with(tempfile::tempdir().unwrap(), url, tweak).await
+    }
+
+    /// A server on the database at `url` (already created), configuration changed by `tweak`.
+    pub async fn at_url_with(url: String, tweak: impl FnOnce(&mut Config)) -> Self {
+        Self::start_with(tempfile::tempdir().unwrap(), url, tweak).await
+    }
+
+    async fn start_with(dir: tempfile::TempDir, url: String, tweak: impl FnOnce(&mut Config)) -> Self {
         std::fs::write(dir.path().join("master.key"), "42".repeat(32)).unwrap();
-        let running = server::start(&config(dir.path(), &url))
-            .await
-            .expect("server starts");
-        let admin = running.demo_token.clone().expect("demo token seeded");
+        let mut cfg = config(dir.path(), &url);
+        tweak(&mut cfg);
+        let running = server::start(&cfg).await.expect("server starts");
+        let admin = match running.demo_token.clone() {
+            Some(t) => t,
+            // A second instance on a database that already has operators: a fresh administrator.
+            None => {
+                let store = inkan_idp::store::Store::open(&url, 1, "normal").await.unwrap();
+                let t = inkan_idp::auth::create_operator(
+                    &store,
+                    "second instance admin",
+                    inkan_idp::auth::Role::Administrator,
+                )
+                .await
+                .unwrap()
+                .1;
+                store.close().await;
+                t
+            }
+        };
         Self {
             base: format!("http://{}", running.addr),
             running: Some(running),
