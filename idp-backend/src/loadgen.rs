@@ -16,6 +16,8 @@ use crate::registry::{Actor, Registry};
 pub struct Report {
     /// Backend.
     pub backend: String,
+    /// Enrolling tasks at once (group commit batches what they submit together).
+    pub concurrency: usize,
     /// New identities enrolled.
     pub enrolled: usize,
     /// Enrolments refused as duplicates: every 50th record repeats an earlier person, and some
@@ -129,6 +131,7 @@ pub async fn run(
     };
     Ok(Report {
         backend: format!("{:?}", reg.store.backend()),
+        concurrency,
         enrolled: uins.len(),
         duplicates,
         seconds,

@@ -56,8 +56,8 @@ enum Cmd {
         /// Identities to enrol.
         #[arg(long, default_value_t = 10_000)]
         count: usize,
-        /// Concurrent enrolling tasks.
-        #[arg(long, default_value_t = 4)]
+        /// Concurrent enrolling tasks (as many clients at once; their writes share group commits).
+        #[arg(long, default_value_t = 64)]
         concurrency: usize,
         /// Audited UIN reads to time afterwards.
         #[arg(long, default_value_t = 2_000)]
