@@ -442,3 +442,75 @@ fn describe(signed: &IssuerSigned, document: Option<&Document>) -> Json {
     out.insert("validUntil".into(), mso.validity_info.valid_until.into());
     out.into()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use inkan_core::clock::FixedClock;
+    use inkan_core::crypto::{Algorithm, KeyType, PrivateKeyData, PublicKey, SoftwareKey};
+    use inkan_core::mdoc::{DOCTYPE_MDL, DeviceRequest, ItemsRequest, NAMESPACE_MDL};
+    use inkan_core::trust::StaticTrustStore;
+    use inkan_core::x509::TrustAnchor;
+    use inkan_issuer::mdoc::{MdocContent, MdocIssuer, pki};
+    use inkan_wallet::mdoc::{DeviceAuthKey, DeviceKeyAgreement, present_with};
+
+    use super::*;
+    use crate::{Outcome, Policy, Verifier, VerifyRequest};
+
+    /// A wallet's deviceMac response verifies with the reader's ephemeral key, and only with it.
+    #[test]
+    fn device_mac_from_the_wallet_binds_the_holder() {
+        let clock = FixedClock::at_unix(1_800_000_000);
+        let (iaca_key, ds_key) = (
+            SoftwareKey::generate(Algorithm::Es256).unwrap(),
+            SoftwareKey::generate(Algorithm::Es256).unwrap(),
+        );
+        let (iaca, ds) = pki::test_iaca_and_ds(&iaca_key, &ds_key, "Utopia", &clock).unwrap();
+        let device = PrivateKeyData::generate(KeyType::P256).unwrap();
+        let claims = serde_json::json!({ NAMESPACE_MDL: {"family_name": "Doe"} });
+        let content = MdocContent::from_json(DOCTYPE_MDL, &claims, &device.public_key().unwrap()).unwrap();
+        let held = MdocIssuer::new(&ds_key, vec![ds.der().to_vec()])
+            .issue(&content, &clock)
+            .unwrap();
+        let request = DeviceRequest::new(vec![ItemsRequest::new(DOCTYPE_MDL).element(
+            NAMESPACE_MDL,
+            "family_name",
+            false,
+        )])
+        .unwrap();
+        let transcript = SessionTranscript::openid4vp("c", "n", None, "https://r").unwrap();
+        let reader = PrivateKeyData::generate(KeyType::P256).unwrap();
+        let reader_public = PublicKey::new(reader.public().unwrap()).unwrap();
+        let auth = DeviceAuthKey::Mac {
+            device: &device,
+            reader: &reader_public,
+        };
+        let bytes = present_with(&[held], &request, &transcript, auth)
+            .unwrap()
+            .encode()
+            .unwrap();
+        let trust = StaticTrustStore::builder()
+            .x509_anchor(purpose::MDOC_IACA, TrustAnchor::from_certificate(iaca).unwrap())
+            .build();
+        let verifier = Verifier::builder(Arc::new(trust), Policy::default(), Arc::new(clock)).build();
+        let base = VerifyRequest::bytes(bytes).session_transcript(transcript.bytes().to_vec());
+        let with_key = base
+            .clone()
+            .decryption_key(DecryptionKey::Jwk(Box::new(reader.to_jwk().unwrap())));
+        let report = verifier.verify(&with_key).unwrap();
+        assert!(report.is_valid(), "{}", report.to_json());
+        let holder = |r: &Verification| r.check(&CheckId::HOLDER_BINDING).map(|c| c.outcome.clone());
+        assert_eq!(holder(&report), Some(Outcome::Passed));
+        let report = verifier.verify(&base).unwrap();
+        assert!(
+            matches!(holder(&report), Some(Outcome::Failed { code, .. }) if code == "mdoc.no_reader_key")
+        );
+        let stranger = PrivateKeyData::generate(KeyType::P256).unwrap();
+        let wrong = base.decryption_key(DecryptionKey::Jwk(Box::new(stranger.to_jwk().unwrap())));
+        let report = verifier.verify(&wrong).unwrap();
+        assert!(
+            matches!(holder(&report), Some(Outcome::Failed { code, .. }) if code == "mdoc.bad_device_mac")
+        );
+    }
+}
