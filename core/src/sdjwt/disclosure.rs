@@ -252,6 +252,32 @@ mod tests {
     }
 
     #[test]
+    fn one_pass_parse_matches_the_generic_json_reading() {
+        for json in [
+            r#"["s", "n", {"a": [1, 2, {"b": null}]}]"#,
+            r#"["s", ["x", {"...": "d"}]]"#,
+            r#"["s", "n", "v"]"#,
+            r#"["s", 3.5]"#,
+            r#"["s", "only a value"]"#,
+        ] {
+            let d = Disclosure::parse(&b64url_encode(json)).unwrap();
+            let Value::Array(mut items) = serde_json::from_str::<Value>(json).unwrap() else {
+                unreachable!()
+            };
+            let value = items.pop().unwrap();
+            assert_eq!(d.value(), &value, "{json}");
+            assert_eq!(d.salt(), "s");
+            assert_eq!(d.name(), items.get(1).and_then(Value::as_str), "{json}");
+        }
+        // The shape errors keep saying what is wrong, without serde_json's position noise.
+        let err = Disclosure::parse(&b64url_encode(r#"[1, "n", 2]"#)).unwrap_err();
+        assert!(err.to_string().contains("salt is not a string"), "{err}");
+        assert!(!err.to_string().contains("at line"), "{err}");
+        let err = Disclosure::parse(&b64url_encode(r#"["s", "n", 2, 3]"#)).unwrap_err();
+        assert!(err.to_string().contains("two or three"), "{err}");
+    }
+
+    #[test]
     fn hash_lengths() {
         assert_eq!(HashAlg::Sha384.digest(b"").len(), 48);
         assert_eq!(HashAlg::Sha512.digest(b"").len(), 64);
