@@ -739,6 +739,16 @@ pub enum Error {
     /// The holder has none of the requested documents or elements.
     #[error("mdoc: nothing to present: {0}")]
     MdocNothingToPresent(String),
+    // --- mdoc reader authentication ---
+    /// A DocRequest carries no `readerAuth` where one is required.
+    #[error("mdoc: the request carries no readerAuth")]
+    MdocNoReaderAuth,
+    /// `readerAuth` does not verify over `ReaderAuthenticationBytes` under the reader key.
+    #[error("mdoc: readerAuth does not verify")]
+    MdocBadReaderAuth,
+    /// The reader certificate chain does not reach a reader trust anchor.
+    #[error("mdoc: untrusted reader: {0}")]
+    MdocUntrustedReader(String),
 }
 
 impl Error {
@@ -930,6 +940,10 @@ impl Error {
             Error::MdocNotRequested { .. } => "mdoc.not_requested",
             Error::MdocUnauthorizedDeviceElement { .. } => "mdoc.unauthorized_device_element",
             Error::MdocNothingToPresent(_) => "mdoc.nothing_to_present",
+            // mdoc reader authentication
+            Error::MdocNoReaderAuth => "mdoc.no_reader_auth",
+            Error::MdocBadReaderAuth => "mdoc.bad_reader_auth",
+            Error::MdocUntrustedReader(_) => "mdoc.untrusted_reader",
         }
     }
 
@@ -1187,6 +1201,10 @@ mod tests {
                 element: String::new(),
             },
             Error::MdocNothingToPresent(String::new()),
+            // mdoc reader authentication
+            Error::MdocNoReaderAuth,
+            Error::MdocBadReaderAuth,
+            Error::MdocUntrustedReader(String::new()),
         ];
         let mut codes: Vec<_> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.contains('.')));

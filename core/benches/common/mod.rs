@@ -33,3 +33,23 @@ pub fn report_ratio(what: &str, mut floor: impl FnMut(), mut op: impl FnMut()) {
         o / f
     );
 }
+
+/// Instruction counting instead of timing: with `INKAN_BENCH_ITERS=N` set, runs `floor` (when
+/// `INKAN_BENCH_OP=floor`) or `op` (otherwise) N times and returns `true`, so the bench can stop
+/// before criterion starts. Under `valgrind --tool=callgrind`, two runs with different N give
+/// the instructions per call (the difference of the totals ÷ the difference of N), a figure
+/// that, unlike wall time, other load on the machine does not move.
+#[allow(dead_code)] // only the benches that report instruction counts call it
+pub fn count_only(mut floor: impl FnMut(), mut op: impl FnMut()) -> bool {
+    let Some(iters) = std::env::var("INKAN_BENCH_ITERS")
+        .ok()
+        .and_then(|n| n.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    let floor_wanted = std::env::var("INKAN_BENCH_OP").is_ok_and(|op| op == "floor");
+    for _ in 0..iters {
+        if floor_wanted { floor() } else { op() }
+    }
+    true
+}

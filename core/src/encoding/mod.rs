@@ -41,6 +41,22 @@ pub fn b64url_decode(text: &str) -> Result<Vec<u8>> {
         .map_err(|e| Error::BadBase64(e.to_string()))
 }
 
+/// [`b64url_decode`] into `out` (cleared first), so a caller decoding many parts reuses one
+/// buffer.
+///
+/// ```
+/// let mut buf = Vec::new();
+/// inkan_core::encoding::b64url_decode_into("-_8", &mut buf)?;
+/// assert_eq!(buf, b"\xfb\xff");
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
+pub fn b64url_decode_into(text: &str, out: &mut Vec<u8>) -> Result<()> {
+    out.clear();
+    URL_SAFE_NO_PAD
+        .decode_vec(text, out)
+        .map_err(|e| Error::BadBase64(e.to_string()))
+}
+
 /// Decodes standard padded base64 (as used in `x5c` certificate chains).
 ///
 /// ```

@@ -3,13 +3,15 @@
 use ciborium::Value;
 
 use super::issuer_signed::IssuerSigned;
+use super::transcript::{SessionTranscript, reader_authentication_bytes};
 use super::{
     MAX_DOCUMENTS, MAX_ELEMENTS, MAX_NAMESPACES, Tagged, as_map, into_array, into_text, into_uint, malformed,
     take, take_req, text,
 };
 use crate::Result;
 use crate::cose::cbor;
-use crate::cose::{DecodeOptions, Mac0, Sign1};
+use crate::cose::{DecodeOptions, Mac0, Sign1, Sign1Builder};
+use crate::crypto::Signer;
 
 fn cose_options() -> DecodeOptions {
     DecodeOptions {
@@ -368,7 +370,7 @@ impl ItemsRequest {
 pub struct DocRequest {
     /// `itemsRequest` (`ItemsRequestBytes`).
     pub items_request: Tagged<ItemsRequest>,
-    /// `readerAuth`, as received (not verified here).
+    /// `readerAuth`, as received (not verified here: the wallet verifies it).
     pub reader_auth: Option<Sign1>,
 }
 
@@ -405,6 +407,41 @@ impl DeviceRequest {
             version: "1.0".into(),
             doc_requests,
         })
+    }
+
+    /// Signs `readerAuth` for every DocRequest (18013-5 §9.1.4): a detached COSE_Sign1 over
+    /// `ReaderAuthenticationBytes` for `transcript`, with the reader certificate chain (leaf
+    /// first) as `x5chain` in the unprotected header. The wallet checks it with
+    /// `inkan_wallet::mdoc::verify_reader_auth`.
+    ///
+    /// ```
+    /// use inkan_core::crypto::{Algorithm, SoftwareKey};
+    /// use inkan_core::mdoc::{DeviceRequest, ItemsRequest, SessionTranscript, reader_authentication_bytes};
+    /// let reader = SoftwareKey::generate(Algorithm::Es256)?;
+    /// let t = SessionTranscript::openid4vp("c", "n", None, "https://r")?;
+    /// let request = DeviceRequest::new(vec![ItemsRequest::new("org.iso.18013.5.1.mDL")])?
+    ///     .sign_reader_auth(&t, &reader, vec![])?;
+    /// let doc = &DeviceRequest::decode(&request.encode()?)?.doc_requests[0];
+    /// let payload = reader_authentication_bytes(&t, &doc.items_request);
+    /// doc.reader_auth.as_ref().unwrap().verify_detached(reader.public_key(), &payload, b"")?;
+    /// # Ok::<(), inkan_core::Error>(())
+    /// ```
+    pub fn sign_reader_auth(
+        mut self,
+        transcript: &SessionTranscript,
+        signer: &dyn Signer,
+        x5chain: Vec<Vec<u8>>,
+    ) -> Result<Self> {
+        for doc in &mut self.doc_requests {
+            let payload = reader_authentication_bytes(transcript, &doc.items_request);
+            doc.reader_auth = Some(
+                Sign1Builder::new(payload)
+                    .detached()
+                    .x5chain(x5chain.clone())
+                    .sign(signer)?,
+            );
+        }
+        Ok(self)
     }
 
     /// Decodes DeviceRequest bytes under the mdoc caps.

@@ -689,7 +689,7 @@ impl MsoBuilder {
         let alg = self.0.digest_algorithm;
         let digests = items
             .iter()
-            .map(|i| (i.value().digest_id, alg.digest(&i.tagged_bytes())))
+            .map(|i| (i.value().digest_id, i.tagged_digest(alg)))
             .collect();
         self.0.value_digests.push((namespace.to_owned(), digests));
         self

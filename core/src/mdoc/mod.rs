@@ -47,7 +47,7 @@ pub use json::{cbor_to_json, json_to_cbor};
 pub use profile::{EXT_KEY_USAGE_MDL_DS, Iso18013Profile};
 pub use transcript::{
     SessionTranscript, device_authentication_bytes, ecdh_shared_secret, emac_key, oid4vp_dc_api_handover,
-    oid4vp_handover, oid4vp_iso18013_7_handover,
+    oid4vp_handover, oid4vp_iso18013_7_handover, reader_authentication_bytes,
 };
 pub use verify::{
     check_device_signed_authorized, check_doc_type, check_requested, verify_device_auth, verify_digests,
@@ -127,10 +127,22 @@ impl DigestAlgorithm {
 
     /// The digest of `data`.
     pub fn digest(self, data: &[u8]) -> Vec<u8> {
+        self.digest_parts(&[data])
+    }
+
+    /// The digest of the concatenation of `parts`, without building it.
+    fn digest_parts(self, parts: &[&[u8]]) -> Vec<u8> {
+        fn run<D: Digest>(parts: &[&[u8]]) -> Vec<u8> {
+            let mut hasher = D::new();
+            for part in parts {
+                hasher.update(part);
+            }
+            hasher.finalize().to_vec()
+        }
         match self {
-            DigestAlgorithm::Sha256 => sha2::Sha256::digest(data).to_vec(),
-            DigestAlgorithm::Sha384 => sha2::Sha384::digest(data).to_vec(),
-            DigestAlgorithm::Sha512 => sha2::Sha512::digest(data).to_vec(),
+            DigestAlgorithm::Sha256 => run::<sha2::Sha256>(parts),
+            DigestAlgorithm::Sha384 => run::<sha2::Sha384>(parts),
+            DigestAlgorithm::Sha512 => run::<sha2::Sha512>(parts),
         }
     }
 }
@@ -185,6 +197,22 @@ impl<T> Tagged<T> {
         tag24(&self.bytes)
     }
 
+    /// The digest of [`tagged_bytes`](Self::tagged_bytes) under `alg`, without building them
+    /// (the two heads are hashed, then the embedded bytes as held).
+    ///
+    /// ```
+    /// use inkan_core::mdoc::{DigestAlgorithm, IssuerSignedItem};
+    /// let item = IssuerSignedItem::new(7, vec![1; 16], "family_name", "Doe".into()).to_tagged()?;
+    /// let alg = DigestAlgorithm::Sha256;
+    /// assert_eq!(item.tagged_digest(alg), alg.digest(&item.tagged_bytes()));
+    /// # Ok::<(), inkan_core::Error>(())
+    /// ```
+    pub fn tagged_digest(&self, alg: DigestAlgorithm) -> Vec<u8> {
+        let mut heads = Vec::with_capacity(11);
+        push_tag24_head(&mut heads, self.bytes.len());
+        alg.digest_parts(&[&heads, &self.bytes])
+    }
+
     /// The `#6.24(bstr)` as a CBOR value.
     pub fn to_value(&self) -> Value {
         Value::Tag(TAG_ENCODED_CBOR, Box::new(Value::Bytes(self.bytes.clone())))
@@ -194,10 +222,26 @@ impl<T> Tagged<T> {
 /// `#6.24(bstr)` around `inner`, heads in preferred form.
 fn tag24(inner: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(inner.len() + 11);
-    out.extend_from_slice(&[0xd8, 0x18]);
-    push_head(&mut out, 2, inner.len() as u64);
-    out.extend_from_slice(inner);
+    push_tag24(&mut out, inner);
     out
+}
+
+/// Appends `#6.24(bstr)` around `inner` to `out`.
+fn push_tag24(out: &mut Vec<u8>, inner: &[u8]) {
+    push_tag24_head(out, inner.len());
+    out.extend_from_slice(inner);
+}
+
+/// The tag-24 head and the head of a bstr of `len` bytes.
+fn push_tag24_head(out: &mut Vec<u8>, len: usize) {
+    out.extend_from_slice(&[0xd8, 0x18]);
+    push_head(out, 2, len as u64);
+}
+
+/// Appends a text string (head and UTF-8 bytes), as any CBOR encoder writes it.
+fn push_text(out: &mut Vec<u8>, text: &str) {
+    push_head(out, 3, text.len() as u64);
+    out.extend_from_slice(text.as_bytes());
 }
 
 /// A CBOR head (major type + argument) in preferred form.

@@ -4,8 +4,8 @@ use ciborium::Value;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::device::DeviceNameSpaces;
-use super::{TAG_ENCODED_CBOR, Tagged, malformed, push_head, tag24, text};
+use super::device::{DeviceNameSpaces, ItemsRequest};
+use super::{TAG_ENCODED_CBOR, Tagged, malformed, push_head, push_tag24, push_text, tag24, text};
 use crate::Result;
 use crate::cose::cbor;
 use crate::crypto::{PrivateKeyData, PublicKey, PublicKeyData};
@@ -170,13 +170,39 @@ pub fn device_authentication_bytes(
     doc_type: &str,
     name_spaces: &Tagged<DeviceNameSpaces>,
 ) -> Result<Vec<u8>> {
-    let mut inner = Vec::with_capacity(transcript.bytes().len() + name_spaces.bytes().len() + 64);
+    // Written directly: the heads are what any CBOR encoder emits for these items.
+    let mut inner =
+        Vec::with_capacity(transcript.bytes().len() + name_spaces.bytes().len() + doc_type.len() + 48);
     push_head(&mut inner, 4, 4);
-    inner.extend_from_slice(&cbor::encode(&text("DeviceAuthentication"))?);
+    push_text(&mut inner, "DeviceAuthentication");
     inner.extend_from_slice(transcript.bytes());
-    inner.extend_from_slice(&cbor::encode(&text(doc_type))?);
-    inner.extend_from_slice(&name_spaces.tagged_bytes());
+    push_text(&mut inner, doc_type);
+    push_tag24(&mut inner, name_spaces.bytes());
     Ok(tag24(&inner))
+}
+
+/// `ReaderAuthenticationBytes` (18013-5 §9.1.4): `#6.24(bstr .cbor ["ReaderAuthentication",
+/// SessionTranscript, ItemsRequestBytes])`, the transcript and the request spliced in as the
+/// bytes given — what `readerAuth` signs (detached).
+///
+/// ```
+/// use inkan_core::mdoc::{DeviceRequest, ItemsRequest, SessionTranscript, reader_authentication_bytes};
+/// let t = SessionTranscript::openid4vp("c", "n", None, "https://r")?;
+/// let request = DeviceRequest::new(vec![ItemsRequest::new("org.iso.18013.5.1.mDL")])?;
+/// let bytes = reader_authentication_bytes(&t, &request.doc_requests[0].items_request);
+/// assert_eq!(&bytes[..2], [0xd8, 0x18]);
+/// # Ok::<(), inkan_core::Error>(())
+/// ```
+pub fn reader_authentication_bytes(
+    transcript: &SessionTranscript,
+    items_request: &Tagged<ItemsRequest>,
+) -> Vec<u8> {
+    let mut inner = Vec::with_capacity(transcript.bytes().len() + items_request.bytes().len() + 40);
+    push_head(&mut inner, 4, 3);
+    push_text(&mut inner, "ReaderAuthentication");
+    inner.extend_from_slice(transcript.bytes());
+    push_tag24(&mut inner, items_request.bytes());
+    tag24(&inner)
 }
 
 /// ECDH: the x-coordinate shared secret of a P-256 or P-384 key pair.

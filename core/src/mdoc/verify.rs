@@ -34,7 +34,7 @@ pub fn verify_digests(issuer_signed: &IssuerSigned) -> Result<usize> {
                 digest_id: value.digest_id,
             };
             let expected = mso.digest(ns, value.digest_id).ok_or_else(missing)?;
-            let actual = mso.digest_algorithm.digest(&item.tagged_bytes());
+            let actual = item.tagged_digest(mso.digest_algorithm);
             // Digests are public values: a plain comparison leaks nothing secret.
             if actual != expected {
                 return Err(Error::MdocDigestMismatch {

@@ -1,9 +1,10 @@
 //! Disclosures (RFC 9901 §4.2) and the `_sd_alg` hash functions.
 
+use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
-use crate::encoding::{b64url_decode, b64url_encode};
+use crate::encoding::{b64url_decode_into, b64url_encode};
 use crate::{Error, Result};
 
 /// A hash function for Disclosure digests and `sd_hash` (`_sd_alg`).
@@ -57,7 +58,23 @@ impl HashAlg {
 
     /// The base64url digest of `data`, as digests appear in `_sd`, `...` and `sd_hash`.
     pub fn digest_b64(self, data: &[u8]) -> String {
-        b64url_encode(self.digest(data))
+        self.digest_parts_b64(&[data])
+    }
+
+    /// [`digest_b64`](Self::digest_b64) of the concatenation of `parts`, without building it.
+    pub(super) fn digest_parts_b64(self, parts: &[&[u8]]) -> String {
+        fn run<D: Digest>(parts: &[&[u8]]) -> String {
+            let mut hasher = D::new();
+            for part in parts {
+                hasher.update(part);
+            }
+            b64url_encode(hasher.finalize())
+        }
+        match self {
+            HashAlg::Sha256 => run::<Sha256>(parts),
+            HashAlg::Sha384 => run::<Sha384>(parts),
+            HashAlg::Sha512 => run::<Sha512>(parts),
+        }
     }
 }
 
@@ -105,29 +122,20 @@ impl Disclosure {
 
     /// Parses an encoded Disclosure; errors are [`Error::SdJwtBadDisclosure`].
     pub fn parse(encoded: &str) -> Result<Self> {
+        Self::parse_with(encoded, &mut Vec::new())
+    }
+
+    /// [`parse`](Self::parse), decoding the base64url into `buf` (reused across the
+    /// Disclosures of one SD-JWT) and the JSON straight into salt, name and value.
+    pub(super) fn parse_with(encoded: &str, buf: &mut Vec<u8>) -> Result<Self> {
         let bad = |why: &str| Error::SdJwtBadDisclosure(format!("{why}: {}", shorten(encoded)));
-        let bytes = b64url_decode(encoded).map_err(|_| bad("not base64url"))?;
-        let Ok(Value::Array(mut items)) = serde_json::from_slice::<Value>(&bytes) else {
-            return Err(bad("not a JSON array"));
-        };
-        let (salt, name, value) = match items.len() {
-            2 => {
-                let value = items.pop().unwrap_or(Value::Null);
-                (items.pop(), None, value)
-            }
-            3 => {
-                let value = items.pop().unwrap_or(Value::Null);
-                let name = match items.pop() {
-                    Some(Value::String(name)) => name,
-                    _ => return Err(bad("claim name is not a string")),
-                };
-                (items.pop(), Some(name), value)
-            }
-            _ => return Err(bad("not an array of two or three elements")),
-        };
-        let Some(Value::String(salt)) = salt else {
-            return Err(bad("salt is not a string"));
-        };
+        b64url_decode_into(encoded, buf).map_err(|_| bad("not base64url"))?;
+        let Parts(salt, name, value) = serde_json::from_slice(buf).map_err(|e| {
+            // The visitor's own messages say what is wrong with the shape; serde_json adds
+            // where, which is noise for a Disclosure.
+            let msg = e.to_string();
+            bad(msg.split(" at line ").next().unwrap_or("not a JSON array"))
+        })?;
         Ok(Self {
             encoded: encoded.to_owned(),
             salt,
@@ -159,6 +167,44 @@ impl Disclosure {
     /// The digest of the encoded form under `alg`.
     pub fn digest(&self, alg: HashAlg) -> String {
         alg.digest_b64(self.encoded.as_bytes())
+    }
+}
+
+/// A Disclosure's JSON array read in one pass: `[salt, value]` or `[salt, name, value]`
+/// (no intermediate array of values).
+struct Parts(String, Option<String>, Value);
+
+impl<'de> Deserialize<'de> for Parts {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        deserializer.deserialize_seq(PartsVisitor)
+    }
+}
+
+struct PartsVisitor;
+
+impl<'de> Visitor<'de> for PartsVisitor {
+    type Value = Parts;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON array of two or three elements")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Parts, A::Error> {
+        let shape = || <A::Error as de::Error>::custom("not an array of two or three elements");
+        let Value::String(salt) = seq.next_element::<Value>()?.ok_or_else(shape)? else {
+            return Err(de::Error::custom("salt is not a string"));
+        };
+        let second = seq.next_element::<Value>()?.ok_or_else(shape)?;
+        let Some(value) = seq.next_element::<Value>()? else {
+            return Ok(Parts(salt, None, second));
+        };
+        if seq.next_element::<de::IgnoredAny>()?.is_some() {
+            return Err(shape());
+        }
+        match second {
+            Value::String(name) => Ok(Parts(salt, Some(name), value)),
+            _ => Err(de::Error::custom("claim name is not a string")),
+        }
     }
 }
 
@@ -203,6 +249,32 @@ mod tests {
                 "sdjwt.bad_disclosure"
             );
         }
+    }
+
+    #[test]
+    fn one_pass_parse_matches_the_generic_json_reading() {
+        for json in [
+            r#"["s", "n", {"a": [1, 2, {"b": null}]}]"#,
+            r#"["s", ["x", {"...": "d"}]]"#,
+            r#"["s", "n", "v"]"#,
+            r#"["s", 3.5]"#,
+            r#"["s", "only a value"]"#,
+        ] {
+            let d = Disclosure::parse(&b64url_encode(json)).unwrap();
+            let Value::Array(mut items) = serde_json::from_str::<Value>(json).unwrap() else {
+                unreachable!()
+            };
+            let value = items.pop().unwrap();
+            assert_eq!(d.value(), &value, "{json}");
+            assert_eq!(d.salt(), "s");
+            assert_eq!(d.name(), items.get(1).and_then(Value::as_str), "{json}");
+        }
+        // The shape errors keep saying what is wrong, without serde_json's position noise.
+        let err = Disclosure::parse(&b64url_encode(r#"[1, "n", 2]"#)).unwrap_err();
+        assert!(err.to_string().contains("salt is not a string"), "{err}");
+        assert!(!err.to_string().contains("at line"), "{err}");
+        let err = Disclosure::parse(&b64url_encode(r#"["s", "n", 2, 3]"#)).unwrap_err();
+        assert!(err.to_string().contains("two or three"), "{err}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The holder's side (choosing Disclosures, Key Binding JWT) and the verifier's check of the
 //! Key Binding JWT (RFC 9901 §4.3, §7.2, §7.3).
 
+use serde::Deserialize as _;
 use serde_json::{Map, Value};
 
 use super::{ClaimPath, HashAlg, KB_JWT_TYP, SdJwt, malformed};
@@ -65,10 +66,7 @@ impl SdJwt {
         claims.insert("iat".into(), iat.into());
         claims.insert("aud".into(), audience.into());
         claims.insert("nonce".into(), nonce.into());
-        claims.insert(
-            "sd_hash".into(),
-            hash.digest_b64(self.sd_hash_input().as_bytes()).into(),
-        );
+        claims.insert("sd_hash".into(), self.sd_hash(hash).into());
         let header = Header::for_signer(signer).with_typ(KB_JWT_TYP);
         let kb = jwt::sign(&claims, &Header { kid: None, ..header }, signer)?;
         Ok(self.with_parts(self.disclosures().to_vec(), Some(kb)))
@@ -105,7 +103,7 @@ impl SdJwt {
                 .and_then(Value::as_str)
                 .ok_or_else(|| Error::SdJwtKbInvalid(format!("{name} must be a string")))
         };
-        if text("sd_hash")? != hash.digest_b64(self.sd_hash_input().as_bytes()) {
+        if text("sd_hash")? != self.sd_hash(hash) {
             return Err(Error::SdJwtSdHashMismatch);
         }
         if text("aud")? != expect.audience {
@@ -199,7 +197,8 @@ pub fn holder_key(
 ) -> Result<PublicKey> {
     let cnf = cnf.ok_or_else(|| Error::SdJwtNoHolderKey("the credential has no cnf claim".into()))?;
     if let Some(jwk) = cnf.get("jwk") {
-        let jwk: Jwk = serde_json::from_value(jwk.clone())
+        // Read from the borrowed value: no copy of the JWK object.
+        let jwk = Jwk::deserialize(jwk)
             .map_err(|e| Error::SdJwtNoHolderKey(format!("cnf.jwk is not a JWK: {e}")))?;
         if jwk.is_private() {
             return Err(Error::SdJwtNoHolderKey(

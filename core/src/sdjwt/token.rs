@@ -119,11 +119,12 @@ impl SdJwt {
         if issuer_jwt.split('.').count() != 3 {
             return Err(malformed("the Issuer-signed JWT must have three parts"));
         }
+        let mut buf = Vec::new();
         let disclosures = parts
             .into_iter()
             .map(|d| match d {
                 "" => Err(malformed("empty Disclosure between '~'")),
-                d => Disclosure::parse(d),
+                d => Disclosure::parse_with(d, &mut buf),
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
@@ -159,9 +160,10 @@ impl SdJwt {
         };
         let (disclosures, kb_jwt) = first_header;
         check_count(disclosures.len(), limits)?;
+        let mut buf = Vec::new();
         let disclosures = disclosures
             .iter()
-            .map(|d| Disclosure::parse(d))
+            .map(|d| Disclosure::parse_with(d, &mut buf))
             .collect::<Result<Vec<_>>>()?;
         let (protected, signature) = first_sig;
         Ok(Self {
@@ -220,6 +222,26 @@ impl SdJwt {
             out.push('~');
         }
         out
+    }
+
+    /// The base64url `sd_hash` under `hash`: the digest of [`sd_hash_input`](Self::sd_hash_input),
+    /// fed part by part (the presentation is not copied into one string first).
+    ///
+    /// ```
+    /// use inkan_core::sdjwt::{HashAlg, Limits, SdJwt};
+    /// let sd = SdJwt::parse("eyJhbGciOiJFUzI1NiJ9.e30.AA~WyJzIiwiYSIsMV0~", &Limits::default())?;
+    /// assert_eq!(sd.sd_hash(HashAlg::Sha256), HashAlg::Sha256.digest_b64(sd.sd_hash_input().as_bytes()));
+    /// # Ok::<(), inkan_core::Error>(())
+    /// ```
+    pub fn sd_hash(&self, hash: HashAlg) -> String {
+        let mut parts = Vec::with_capacity(2 + 2 * self.disclosures.len());
+        parts.push(self.issuer_jwt.as_bytes());
+        parts.push(b"~");
+        for d in &self.disclosures {
+            parts.push(d.encoded().as_bytes());
+            parts.push(b"~");
+        }
+        hash.digest_parts_b64(&parts)
     }
 
     /// Writes the SD-JWT in its serialization.

@@ -1,7 +1,7 @@
 //! One parsed certificate: the DER it came from plus the fields chain validation and profiles read.
 
 use std::fmt::{self, Write as _};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use const_oid::AssociatedOid;
 use const_oid::db::{rfc5280, rfc5912, rfc8410};
@@ -131,8 +131,10 @@ struct Inner {
     der: Vec<u8>,
     tbs: Vec<u8>,
     cert: x509_cert::Certificate,
-    subject: String,
-    issuer: String,
+    /// RFC 4514 renderings, made on first use: most verifications compare names as DER and
+    /// never need the text (rendering both names cost more than the rest of the parse).
+    subject: OnceLock<String>,
+    issuer: OnceLock<String>,
     not_before: i64,
     not_after: i64,
     ext: ParsedExtensions,
@@ -172,8 +174,8 @@ impl Certificate {
         }
         let tbs_cert = &cert.tbs_certificate;
         let inner = Inner {
-            subject: name_string(&tbs_cert.subject)?,
-            issuer: name_string(&tbs_cert.issuer)?,
+            subject: OnceLock::new(),
+            issuer: OnceLock::new(),
             not_before: unix(tbs_cert.validity.not_before)?,
             not_after: unix(tbs_cert.validity.not_after)?,
             ext: ParsedExtensions::parse(tbs_cert.extensions.as_deref().unwrap_or_default())?,
@@ -271,12 +273,16 @@ impl Certificate {
 
     /// The subject distinguished name as an RFC 4514 string (last RDN first, e.g. `C=US,CN=x`).
     pub fn subject(&self) -> &str {
-        &self.0.subject
+        self.0
+            .subject
+            .get_or_init(|| name_string(&self.0.cert.tbs_certificate.subject))
     }
 
     /// The issuer distinguished name as an RFC 4514 string.
     pub fn issuer(&self) -> &str {
-        &self.0.issuer
+        self.0
+            .issuer
+            .get_or_init(|| name_string(&self.0.cert.tbs_certificate.issuer))
     }
 
     /// Whether subject and issuer are the same name (a root or a re-keyed CA).
@@ -518,7 +524,7 @@ impl Eq for Certificate {}
 impl fmt::Debug for Certificate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Certificate")
-            .field("subject", &self.0.subject)
+            .field("subject", &self.subject())
             .field("issuer", &self.0.issuer)
             .field("not_before", &self.0.not_before)
             .field("not_after", &self.0.not_after)
@@ -596,11 +602,15 @@ fn tbs_bytes(der: &[u8]) -> der::Result<&[u8]> {
 }
 
 /// RFC 4514 rendering; a name that cannot be rendered is malformed (never a panic in `Display`).
-fn name_string(name: &x509_cert::name::Name) -> Result<String> {
+/// A name as RFC 4514 text. Rendering fails only for an attribute value that cannot be
+/// re-encoded, which a parsed certificate does not hold; such a name renders as a marker that
+/// no RFC 4514 name equals.
+fn name_string(name: &x509_cert::name::Name) -> String {
     let mut out = String::new();
-    write!(out, "{name}")
-        .map_err(|_| Error::X509Malformed("distinguished name cannot be rendered".into()))?;
-    Ok(out)
+    match write!(out, "{name}") {
+        Ok(()) => out,
+        Err(_) => "<unrenderable name>".into(),
+    }
 }
 
 fn unix(time: x509_cert::time::Time) -> Result<i64> {

@@ -14,6 +14,8 @@
 //! elements must be authorised by the MSO); `requested_elements` (with a DeviceRequest in the
 //! request: nothing presented beyond it); `issuance_policy` (the IACA may issue the docType).
 
+use std::borrow::Cow;
+
 use inkan_core::BoxFuture;
 use inkan_core::crypto::PrivateKeyData;
 use inkan_core::encoding::b64url_decode;
@@ -22,7 +24,7 @@ use inkan_core::mdoc::{
     check_device_signed_authorized, check_doc_type, check_requested, verify_device_auth, verify_digests,
 };
 use inkan_core::trust::purpose;
-use inkan_core::x509::Certificate;
+use inkan_core::x509::{Certificate, TrustedBy};
 use serde_json::{Map, Value as Json};
 
 use crate::{CheckId, Confidence, Context, DecryptionKey, Format, InputRef, Result, Verification};
@@ -68,6 +70,7 @@ impl Format for Mdoc {
     fn verify(&self, input: &InputRef<'_>, cx: &Context<'_>) -> Result<Verification> {
         let bytes = cbor_bytes(input).unwrap_or_default();
         let parsed = parse(&bytes)?;
+        drop(bytes);
         let mut report = cx.report(ID);
         report.passed(CheckId::DECODE);
         let mut steps = Steps::default();
@@ -131,22 +134,23 @@ impl Parsed {
     }
 }
 
-/// The CBOR bytes of the input: raw bytes, or text in hex or base64url.
-fn cbor_bytes(input: &InputRef<'_>) -> Option<Vec<u8>> {
+/// The CBOR bytes of the input: raw bytes (borrowed, not copied), or text in hex or base64url.
+fn cbor_bytes<'a>(input: &InputRef<'a>) -> Option<Cow<'a, [u8]>> {
     let raw = input.bytes();
     if raw.first().is_some_and(|b| (0xa0..=0xbf).contains(b)) {
-        return Some(raw.to_vec());
+        return Some(Cow::Borrowed(raw));
     }
     let text = input.text()?;
     if text.len() % 2 == 0 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return hex::decode(text).ok();
+        return hex::decode(text).ok().map(Cow::Owned);
     }
-    b64url_decode(text).ok()
+    b64url_decode(text).ok().map(Cow::Owned)
 }
 
 /// A CBOR map with the keys of a DeviceResponse or an IssuerSigned (a cheap look, no parse).
 fn looks_like_mdoc(bytes: &[u8]) -> bool {
-    let has = |key: &[u8]| bytes.windows(key.len()).any(|w| w == key);
+    // memmem (SIMD) rather than a window-by-window comparison: detection runs on every input.
+    let has = |key: &[u8]| memchr::memmem::find(bytes, key).is_some();
     bytes.first().is_some_and(|b| (0xa1..=0xbf).contains(b))
         && (has(b"issuerAuth") || (has(b"version") && has(b"status") && has(b"documents")))
 }
@@ -249,12 +253,24 @@ fn check_issuer(signed: &IssuerSigned, cx: &Context<'_>, steps: &mut Steps) -> O
         .chain_validator(purpose::MDOC_IACA)
         .with_profile(Box::new(Iso18013Profile))
         .validate(&certs, cx.clock());
-    steps.check(
-        CheckId::SIGNATURE,
-        leaf.public_key()
+    // The validated chain has prepared the leaf's key already; only an unvalidated leaf
+    // (reported under trust) has its key read here.
+    let signature = match &validated {
+        Ok(chain) => signed.verify_issuer_signature(chain.leaf_key()),
+        Err(_) => leaf
+            .public_key()
             .and_then(|key| signed.verify_issuer_signature(&key)),
-    );
-    let issuer = leaf.issuer().to_owned();
+    };
+    steps.check(CheckId::SIGNATURE, signature);
+    // The anchor keeps its name as text; a DS directly under it has that name as its issuer
+    // (matched as DER), so the leaf's issuer is only rendered when the path is longer.
+    let issuer = match &validated {
+        Ok(chain) if chain.intermediates().is_empty() => match chain.trusted_by() {
+            TrustedBy::Anchor(anchor) => anchor.subject().to_owned(),
+            TrustedBy::PinnedLeaf(_) => leaf.issuer().to_owned(),
+        },
+        _ => leaf.issuer().to_owned(),
+    };
     let doc_type = &signed.mso.value().doc_type;
     match validated {
         Ok(_) => {
@@ -327,6 +343,12 @@ fn check_content(
 /// The STATUS check of the document whose outcome decides (a failure, else a pass, else the
 /// first), recorded by the verifier's one status check into the report.
 fn check_statuses(signed: &[&IssuerSigned], cx: &Context<'_>, report: &mut crate::ReportBuilder) {
+    if let [one] = signed {
+        // One document: its outcome is the outcome, checked once.
+        let status = one.mso.value().status.as_ref().map(|r| r.to_json());
+        crate::status::check_status(cx, status.as_ref(), report);
+        return;
+    }
     let statuses: Vec<Option<Json>> = signed
         .iter()
         .map(|s| s.mso.value().status.as_ref().map(|r| r.to_json()))
@@ -419,4 +441,76 @@ fn describe(signed: &IssuerSigned, document: Option<&Document>) -> Json {
     out.insert("validFrom".into(), mso.validity_info.valid_from.into());
     out.insert("validUntil".into(), mso.validity_info.valid_until.into());
     out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use inkan_core::clock::FixedClock;
+    use inkan_core::crypto::{Algorithm, KeyType, PrivateKeyData, PublicKey, SoftwareKey};
+    use inkan_core::mdoc::{DOCTYPE_MDL, DeviceRequest, ItemsRequest, NAMESPACE_MDL};
+    use inkan_core::trust::StaticTrustStore;
+    use inkan_core::x509::TrustAnchor;
+    use inkan_issuer::mdoc::{MdocContent, MdocIssuer, pki};
+    use inkan_wallet::mdoc::{DeviceAuthKey, DeviceKeyAgreement, present_with};
+
+    use super::*;
+    use crate::{Outcome, Policy, Verifier, VerifyRequest};
+
+    /// A wallet's deviceMac response verifies with the reader's ephemeral key, and only with it.
+    #[test]
+    fn device_mac_from_the_wallet_binds_the_holder() {
+        let clock = FixedClock::at_unix(1_800_000_000);
+        let (iaca_key, ds_key) = (
+            SoftwareKey::generate(Algorithm::Es256).unwrap(),
+            SoftwareKey::generate(Algorithm::Es256).unwrap(),
+        );
+        let (iaca, ds) = pki::test_iaca_and_ds(&iaca_key, &ds_key, "Utopia", &clock).unwrap();
+        let device = PrivateKeyData::generate(KeyType::P256).unwrap();
+        let claims = serde_json::json!({ NAMESPACE_MDL: {"family_name": "Doe"} });
+        let content = MdocContent::from_json(DOCTYPE_MDL, &claims, &device.public_key().unwrap()).unwrap();
+        let held = MdocIssuer::new(&ds_key, vec![ds.der().to_vec()])
+            .issue(&content, &clock)
+            .unwrap();
+        let request = DeviceRequest::new(vec![ItemsRequest::new(DOCTYPE_MDL).element(
+            NAMESPACE_MDL,
+            "family_name",
+            false,
+        )])
+        .unwrap();
+        let transcript = SessionTranscript::openid4vp("c", "n", None, "https://r").unwrap();
+        let reader = PrivateKeyData::generate(KeyType::P256).unwrap();
+        let reader_public = PublicKey::new(reader.public().unwrap()).unwrap();
+        let auth = DeviceAuthKey::Mac {
+            device: &device,
+            reader: &reader_public,
+        };
+        let bytes = present_with(&[held], &request, &transcript, auth)
+            .unwrap()
+            .encode()
+            .unwrap();
+        let trust = StaticTrustStore::builder()
+            .x509_anchor(purpose::MDOC_IACA, TrustAnchor::from_certificate(iaca).unwrap())
+            .build();
+        let verifier = Verifier::builder(Arc::new(trust), Policy::default(), Arc::new(clock)).build();
+        let base = VerifyRequest::bytes(bytes).session_transcript(transcript.bytes().to_vec());
+        let with_key = base
+            .clone()
+            .decryption_key(DecryptionKey::Jwk(Box::new(reader.to_jwk().unwrap())));
+        let report = verifier.verify(&with_key).unwrap();
+        assert!(report.is_valid(), "{}", report.to_json());
+        let holder = |r: &Verification| r.check(&CheckId::HOLDER_BINDING).map(|c| c.outcome.clone());
+        assert_eq!(holder(&report), Some(Outcome::Passed));
+        let report = verifier.verify(&base).unwrap();
+        assert!(
+            matches!(holder(&report), Some(Outcome::Failed { code, .. }) if code == "mdoc.no_reader_key")
+        );
+        let stranger = PrivateKeyData::generate(KeyType::P256).unwrap();
+        let wrong = base.decryption_key(DecryptionKey::Jwk(Box::new(stranger.to_jwk().unwrap())));
+        let report = verifier.verify(&wrong).unwrap();
+        assert!(
+            matches!(holder(&report), Some(Outcome::Failed { code, .. }) if code == "mdoc.bad_device_mac")
+        );
+    }
 }
