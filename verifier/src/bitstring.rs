@@ -5,8 +5,7 @@
 //! ahead of time for offline use.
 //!
 //! A status list credential is itself a secured credential, so it is verified by the verifier
-//! (whichever format detects it: `vc+jwt`, `vc+cose`, and Data Integrity once that format is
-//! registered): it enters the cache only if its signature and trust checks passed. It is then
+//! (whichever format detects it: `vc+jwt`, `vc+cose`, `ldp_vc` Data Integrity): it enters the cache only if its signature and trust checks passed. It is then
 //! decoded once (gzip inflated under the cap) and every lookup is O(1). A list past its
 //! `validUntil` fails `bitstring.list_expired`; one held longer than its `ttl` (or, without a
 //! `ttl`, than [`DEFAULT_BITSTRING_TTL`]) fails `bitstring.list_stale` offline and is fetched

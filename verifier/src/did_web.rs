@@ -6,7 +6,9 @@
 //! A fetched document is kept only if it parsed (core [`DidDocument::from_json`], capped at
 //! [`MAX_DOCUMENT_JSON`] bytes) and its `id` is exactly the DID resolved. Offline, a DID that was
 //! never fetched is `didweb.not_cached` and one held longer than the TTL is `didweb.stale`: a
-//! verification never silently uses a document older than the operator allowed.
+//! verification never silently uses a document older than the operator allowed. A fetch that
+//! failed is cached as its error (`didweb.id_mismatch`, `http.failed`, …), which offline
+//! resolution then reports; online resolution tries again.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -29,9 +31,17 @@ pub const DEFAULT_DID_WEB_ENTRIES: usize = 256;
 /// The media types asked for.
 const ACCEPT: &str = "application/did+json, application/json";
 
+/// A fetched document, or the error its fetch ended in (so that offline verification reports
+/// why, not merely that nothing is cached).
+#[derive(Debug, Clone)]
+enum Fetched {
+    Document(Box<DidDocument>),
+    Failed(Error),
+}
+
 #[derive(Debug, Clone)]
 struct Cached {
-    doc: DidDocument,
+    fetched: Fetched,
     fetched_at: i64,
 }
 
@@ -102,7 +112,7 @@ impl WebDidResolver {
     pub fn load(&self, json: &str) -> Result<()> {
         let doc = DidDocument::from_json(json)?;
         WebDid::parse(doc.id().as_str())?;
-        self.store(doc);
+        self.store(doc.id().to_string(), Fetched::Document(Box::new(doc)));
         Ok(())
     }
 
@@ -111,8 +121,18 @@ impl WebDidResolver {
         self.lock().clear();
     }
 
-    /// Fetches, checks and caches the document of `web`.
+    /// Fetches and checks the document of `web`; caches it, or the error the fetch ended in.
     async fn fetch(&self, web: &WebDid) -> Result<DidDocument> {
+        let fetched = self.fetch_checked(web).await;
+        let entry = match &fetched {
+            Ok(doc) => Fetched::Document(Box::new(doc.clone())),
+            Err(e) => Fetched::Failed(e.clone()),
+        };
+        self.store(web.did().to_string(), entry);
+        fetched
+    }
+
+    async fn fetch_checked(&self, web: &WebDid) -> Result<DidDocument> {
         let mut request = HttpRequest::get(web.document_url()).header("accept", ACCEPT);
         request.max_body = MAX_DOCUMENT_JSON;
         let response = self.http.send(request).await?;
@@ -130,17 +150,20 @@ impl WebDidResolver {
                 found: doc.id().to_string(),
             });
         }
-        self.store(doc.clone());
         Ok(doc)
     }
 
-    /// The cached document of `did` if it is younger than the TTL.
+    /// The cached document of `did` if it is younger than the TTL; a cached failure is its error.
     fn cached(&self, did: &str) -> Result<DidDocument> {
         let entry = self
             .lock()
             .get(did)
             .cloned()
             .ok_or_else(|| Error::DidWebNotCached(did.to_owned()))?;
+        let doc = match entry.fetched {
+            Fetched::Document(doc) => *doc,
+            Fetched::Failed(e) => return Err(e),
+        };
         let age = self.clock.now_unix().saturating_sub(entry.fetched_at);
         if age > self.ttl_secs {
             return Err(Error::DidWebStale {
@@ -148,12 +171,11 @@ impl WebDidResolver {
                 ttl: self.ttl_secs,
             });
         }
-        Ok(entry.doc)
+        Ok(doc)
     }
 
-    fn store(&self, doc: DidDocument) {
+    fn store(&self, key: String, fetched: Fetched) {
         let now = self.clock.now_unix();
-        let key = doc.id().to_string();
         let mut cache = self.lock();
         if !cache.contains_key(&key) && cache.len() >= self.max_entries {
             let oldest = cache
@@ -164,7 +186,13 @@ impl WebDidResolver {
                 cache.remove(&oldest);
             }
         }
-        cache.insert(key, Cached { doc, fetched_at: now });
+        cache.insert(
+            key,
+            Cached {
+                fetched,
+                fetched_at: now,
+            },
+        );
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cached>> {
@@ -303,7 +331,7 @@ mod tests {
     }
 
     #[test]
-    fn refused_documents_are_not_cached() {
+    fn refused_documents_are_cached_as_their_error() {
         let key = SoftwareKey::generate(Algorithm::EdDsa).unwrap();
         let clock = Arc::new(TestClock(AtomicI64::new(0)));
         let url = "https://example.com/user/alice/did.json";
@@ -322,12 +350,13 @@ mod tests {
             let resolver = WebDidResolver::new(http, clock.clone());
             let err = ready(resolver.resolve("did:web:example.com:user:alice")).unwrap_err();
             assert_eq!(err.code(), code);
+            // Offline, the refusal is reported as such, and never as a document.
             assert_eq!(
                 resolver
                     .resolve_offline("did:web:example.com:user:alice")
                     .unwrap_err()
                     .code(),
-                "didweb.not_cached"
+                code
             );
         }
     }
