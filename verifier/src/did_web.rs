@@ -10,9 +10,9 @@
 //! failed is cached as its error (`didweb.id_mismatch`, `http.failed`, …), which offline
 //! resolution then reports; online resolution tries again.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
+use inkan_core::cache::BoundedCache;
 use inkan_core::clock::Clock;
 use inkan_core::did::{DidDocument, DidResolver, DidUrl, KeyDidResolver, MAX_DOCUMENT_JSON, WebDid};
 use inkan_core::http::{HttpClient, HttpRequest};
@@ -33,17 +33,7 @@ const ACCEPT: &str = "application/did+json, application/json";
 
 /// A fetched document, or the error its fetch ended in (so that offline verification reports
 /// why, not merely that nothing is cached).
-#[derive(Debug, Clone)]
-enum Fetched {
-    Document(Box<DidDocument>),
-    Failed(Error),
-}
-
-#[derive(Debug, Clone)]
-struct Cached {
-    fetched: Fetched,
-    fetched_at: i64,
-}
+type Fetched = Result<DidDocument>;
 
 /// A [`DidResolver`] for `did:web` (cached, HTTPS only) plus the pure `did:key` / `did:jwk`.
 ///
@@ -70,15 +60,14 @@ pub struct WebDidResolver {
     http: Arc<dyn HttpClient>,
     clock: Arc<dyn Clock>,
     ttl_secs: i64,
-    max_entries: usize,
-    cache: Mutex<HashMap<String, Cached>>,
+    cache: BoundedCache<Fetched>,
 }
 
 impl std::fmt::Debug for WebDidResolver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebDidResolver")
             .field("ttl_secs", &self.ttl_secs)
-            .field("cached", &self.lock().len())
+            .field("cached", &self.cache.len())
             .finish_non_exhaustive()
     }
 }
@@ -90,8 +79,7 @@ impl WebDidResolver {
             http,
             clock,
             ttl_secs: DEFAULT_DID_WEB_TTL,
-            max_entries: DEFAULT_DID_WEB_ENTRIES,
-            cache: Mutex::new(HashMap::new()),
+            cache: BoundedCache::new(DEFAULT_DID_WEB_ENTRIES),
         }
     }
 
@@ -103,7 +91,7 @@ impl WebDidResolver {
 
     /// The same resolver keeping at most `entries` documents (at least one).
     pub fn with_max_entries(mut self, entries: usize) -> Self {
-        self.max_entries = entries.max(1);
+        self.cache = BoundedCache::new(entries);
         self
     }
 
@@ -112,23 +100,20 @@ impl WebDidResolver {
     pub fn load(&self, json: &str) -> Result<()> {
         let doc = DidDocument::from_json(json)?;
         WebDid::parse(doc.id().as_str())?;
-        self.store(doc.id().to_string(), Fetched::Document(Box::new(doc)));
+        let did = doc.id().to_string();
+        self.store(&did, Ok(doc));
         Ok(())
     }
 
     /// Forgets every cached document.
     pub fn clear(&self) {
-        self.lock().clear();
+        self.cache.clear();
     }
 
     /// Fetches and checks the document of `web`; caches it, or the error the fetch ended in.
     async fn fetch(&self, web: &WebDid) -> Result<DidDocument> {
         let fetched = self.fetch_checked(web).await;
-        let entry = match &fetched {
-            Ok(doc) => Fetched::Document(Box::new(doc.clone())),
-            Err(e) => Fetched::Failed(e.clone()),
-        };
-        self.store(web.did().to_string(), entry);
+        self.store(web.did().as_str(), fetched.clone());
         fetched
     }
 
@@ -155,16 +140,12 @@ impl WebDidResolver {
 
     /// The cached document of `did` if it is younger than the TTL; a cached failure is its error.
     fn cached(&self, did: &str) -> Result<DidDocument> {
-        let entry = self
-            .lock()
+        let (fetched, fetched_at) = self
+            .cache
             .get(did)
-            .cloned()
             .ok_or_else(|| Error::DidWebNotCached(did.to_owned()))?;
-        let doc = match entry.fetched {
-            Fetched::Document(doc) => *doc,
-            Fetched::Failed(e) => return Err(e),
-        };
-        let age = self.clock.now_unix().saturating_sub(entry.fetched_at);
+        let doc = fetched?;
+        let age = self.clock.now_unix().saturating_sub(fetched_at);
         if age > self.ttl_secs {
             return Err(Error::DidWebStale {
                 age,
@@ -174,30 +155,8 @@ impl WebDidResolver {
         Ok(doc)
     }
 
-    fn store(&self, key: String, fetched: Fetched) {
-        let now = self.clock.now_unix();
-        let mut cache = self.lock();
-        if !cache.contains_key(&key) && cache.len() >= self.max_entries {
-            let oldest = cache
-                .iter()
-                .min_by_key(|(_, c)| c.fetched_at)
-                .map(|(k, _)| k.clone());
-            if let Some(oldest) = oldest {
-                cache.remove(&oldest);
-            }
-        }
-        cache.insert(
-            key,
-            Cached {
-                fetched,
-                fetched_at: now,
-            },
-        );
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cached>> {
-        // Every update is one insert/remove, so a poisoned map is still consistent.
-        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
+    fn store(&self, did: &str, fetched: Fetched) {
+        self.cache.insert(did, fetched, self.clock.now_unix());
     }
 }
 

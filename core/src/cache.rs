@@ -1,7 +1,8 @@
-//! [`BoundedCache`]: the one URL-keyed, size-bounded cache behind the verifier's caches (IETF
-//! status lists, W3C status list credentials, did:web documents). Each entry remembers when it
-//! was stored; freshness rules (a list's `ttl`, a DID document's TTL) stay with the callers,
-//! which know what "fresh" means for their values.
+//! [`BoundedCache`]: the one URL-keyed, size-bounded cache of the workspace (the verifier's
+//! IETF status lists, W3C status list credentials and did:web documents; the prepared keys of
+//! did:key / did:jwk). Each entry remembers when it was stored; freshness rules (a list's
+//! `ttl`, a DID document's TTL) stay with the callers, which know what "fresh" means for their
+//! values. No I/O: filling it is the caller's business.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -10,7 +11,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 /// stored longest ago (by the time given to [`insert`](Self::insert)).
 ///
 /// ```
-/// use inkan_verifier::BoundedCache;
+/// use inkan_core::cache::BoundedCache;
 /// let cache: BoundedCache<u32> = BoundedCache::new(2);
 /// cache.insert("https://a.example", 1, 10);
 /// cache.insert("https://b.example", 2, 20);
@@ -29,7 +30,7 @@ impl<V: Clone> BoundedCache<V> {
     /// An empty cache holding at most `max_entries` values (at least one).
     ///
     /// ```
-    /// let cache = inkan_verifier::BoundedCache::<String>::new(0);
+    /// let cache = inkan_core::cache::BoundedCache::<String>::new(0);
     /// cache.insert("k", "v".into(), 0);
     /// assert_eq!(cache.len(), 1);
     /// ```
@@ -43,7 +44,7 @@ impl<V: Clone> BoundedCache<V> {
     /// The value stored for `url` and when it was stored (seconds since the epoch).
     ///
     /// ```
-    /// let cache = inkan_verifier::BoundedCache::new(4);
+    /// let cache = inkan_core::cache::BoundedCache::new(4);
     /// cache.insert("k", 'x', 7);
     /// assert_eq!(cache.get("k"), Some(('x', 7)));
     /// assert_eq!(cache.get("other"), None);
@@ -56,7 +57,7 @@ impl<V: Clone> BoundedCache<V> {
     /// first drops the entry stored longest ago.
     ///
     /// ```
-    /// let cache = inkan_verifier::BoundedCache::new(1);
+    /// let cache = inkan_core::cache::BoundedCache::new(1);
     /// cache.insert("k", 1, 0);
     /// cache.insert("k", 2, 5); // the same URL: replaced, nothing dropped
     /// assert_eq!(cache.get("k"), Some((2, 5)));
@@ -78,7 +79,7 @@ impl<V: Clone> BoundedCache<V> {
     /// How many URLs have an entry.
     ///
     /// ```
-    /// assert_eq!(inkan_verifier::BoundedCache::<u8>::new(1).len(), 0);
+    /// assert_eq!(inkan_core::cache::BoundedCache::<u8>::new(1).len(), 0);
     /// ```
     pub fn len(&self) -> usize {
         self.lock().len()
@@ -87,7 +88,7 @@ impl<V: Clone> BoundedCache<V> {
     /// Whether the cache is empty.
     ///
     /// ```
-    /// assert!(inkan_verifier::BoundedCache::<u8>::new(1).is_empty());
+    /// assert!(inkan_core::cache::BoundedCache::<u8>::new(1).is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -96,7 +97,7 @@ impl<V: Clone> BoundedCache<V> {
     /// Forgets every entry.
     ///
     /// ```
-    /// let cache = inkan_verifier::BoundedCache::new(1);
+    /// let cache = inkan_core::cache::BoundedCache::new(1);
     /// cache.insert("k", 1, 0);
     /// cache.clear();
     /// assert!(cache.is_empty());
