@@ -6,12 +6,12 @@
 //! online (fetched through the `HttpClient`) and offline (pre-loaded), with lists built by
 //! `inkan_issuer::bitstring`.
 
+mod jsonld_oracle;
 #[path = "../../verifier/tests/support/mod.rs"]
 mod support;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use inkan_core::bitstring::{StatusEntry, StatusPurpose};
 use inkan_core::clock::FixedClock;
@@ -19,14 +19,13 @@ use inkan_core::crypto::{Algorithm, SoftwareKey};
 use inkan_core::di::{self, Cryptosuite, ProofOptions};
 use inkan_core::did::{DidResolver, Relationship};
 use inkan_core::encoding::{b64url_decode, multikey_encode};
-use inkan_core::jsonld;
 use inkan_issuer::bitstring::{IssuerBitstringList, ListValidity};
 use inkan_issuer::data_integrity::{DiIssueOptions, issue};
 use inkan_issuer::jwt_vc::{self, DidMethod, IssueOptions};
-use inkan_test_vectors::run_oracle;
 use inkan_verifier::{
     CheckId, JsonTrustStore, Outcome, Policy, Verification, Verifier, VerifyRequest, WebDidResolver,
 };
+use jsonld_oracle::{inji_credential, oracle};
 use serde_json::{Value, json};
 use support::{Pki, Response, Route, serve, trusting};
 
@@ -88,19 +87,6 @@ fn online_verifier(pki: &Pki, did: &str, policy: Policy) -> (Verifier, Arc<WebDi
 // ---------------------------------------------------------------------------------------------
 // Inji Certify: Ed25519Signature2020 over VCDM 1.1, did:web issuer
 
-/// A file with `{url: document text}` for every bundled context (the oracle's document loader).
-fn contexts_file() -> &'static PathBuf {
-    static FILE: OnceLock<PathBuf> = OnceLock::new();
-    FILE.get_or_init(|| {
-        let map: serde_json::Map<String, Value> = jsonld::bundled_contexts()
-            .map(|(url, text)| (url.to_owned(), Value::from(text)))
-            .collect();
-        let path = std::env::temp_dir().join(format!("inkan-online-contexts-{}.json", std::process::id()));
-        std::fs::write(&path, Value::Object(map).to_string()).unwrap();
-        path
-    })
-}
-
 /// An Ed25519 key as the oracle takes it (the 32-byte seed, hex) and its public Multikey.
 struct EdKey {
     seed_hex: String,
@@ -116,53 +102,13 @@ fn ed_key() -> EdKey {
     }
 }
 
-/// A VCDM 1.1 credential as Inji Certify issues them (MOSIP ID fields), unsigned.
-fn inji_credential(issuer: &str) -> Value {
-    json!({
-        "@context": [
-            "https://www.w3.org/2018/credentials/v1",
-            "https://w3id.org/security/suites/ed25519-2020/v1",
-            {"@vocab": "https://mosip.example/vocab#"}
-        ],
-        "id": "urn:uuid:3978344f-8596-4c3a-a978-8fcaba3903c5",
-        "type": ["VerifiableCredential", "MOSIPVerifiableCredential"],
-        "issuer": issuer,
-        "issuanceDate": "2026-01-01T10:00:00.000Z",
-        "expirationDate": "2036-01-01T10:00:00.000Z",
-        "credentialSubject": {
-            "id": "did:jwk:eyJrdHkiOiJPS1AiLCJjcnYiOiJFZDI1NTE5IiwieCI6IjExcVlBWUt4Q3JmVlNfN1R5V1FIT2c3aGN2UGFwaU1scndJYWFQY0hVUm8ifQ",
-            "fullName": [{"language": "eng", "value": "Aarav Sharma"}, {"language": "hin", "value": "आरव शर्मा"}],
-            "dateOfBirth": "1990/01/15",
-            "gender": [{"language": "eng", "value": "Male"}],
-            "UIN": "6936894708",
-            "email": "aarav@example.org",
-            "postalCode": "411001"
-        }
-    })
-}
-
 /// pyld signs `doc` with an Ed25519Signature2020 proof by `key` under `vm`.
 fn sign2020(doc: &Value, key: &EdKey, vm: &str) -> String {
     let request = json!({
         "doc": doc, "seed_hex": key.seed_hex, "verificationMethod": vm,
         "created": "2026-01-01T10:00:00Z"
     });
-    let path = std::env::temp_dir().join(format!(
-        "inkan-online-request-{}-{:?}.json",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    std::fs::write(&path, request.to_string()).unwrap();
-    let out = run_oracle(
-        "jsonld_oracle.py",
-        &[
-            "sign2020",
-            contexts_file().to_str().unwrap(),
-            path.to_str().unwrap(),
-        ],
-    );
-    std::fs::remove_file(&path).ok();
-    out
+    oracle("sign2020", &request)
 }
 
 fn did_for(addr: SocketAddr) -> String {
