@@ -16,6 +16,7 @@
 //! ```
 
 pub mod bitstring;
+pub mod cache;
 pub mod claim169;
 pub mod claims;
 pub mod clock;

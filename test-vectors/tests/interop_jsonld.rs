@@ -4,9 +4,6 @@
 //! pyld + python `cryptography` also issue the legacy Ed25519Signature2020 / 2018 proofs the way
 //! Inji Certify does, and inkan checks them.
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
-
 use inkan_core::clock::FixedClock;
 use inkan_core::crypto::{Algorithm, PublicKey, Verifier as _};
 use inkan_core::di::{self, DidMethods, VerifyOptions};
@@ -14,69 +11,15 @@ use inkan_core::did::{KeyDidResolver, Relationship};
 use inkan_core::encoding::{b64url_decode, multibase_decode, multikey_decode};
 use inkan_core::jsonld::{self, ContextLoader};
 use inkan_core::sdjwt::HashAlg;
-use inkan_test_vectors::{json, run_oracle};
+use inkan_test_vectors::json;
+use jsonld_oracle::{inji_credential, oracle};
 use serde_json::{Value, json};
 
-/// A file with `{url: document text}` for every bundled context, written once per run.
-fn contexts_file() -> &'static PathBuf {
-    static FILE: OnceLock<PathBuf> = OnceLock::new();
-    FILE.get_or_init(|| {
-        let map: serde_json::Map<String, Value> = jsonld::bundled_contexts()
-            .map(|(url, text)| (url.to_owned(), Value::from(text)))
-            .collect();
-        let path = std::env::temp_dir().join(format!("inkan-jsonld-contexts-{}.json", std::process::id()));
-        std::fs::write(&path, Value::Object(map).to_string()).unwrap();
-        path
-    })
-}
-
-fn oracle(command: &str, request: &Value) -> String {
-    let path = std::env::temp_dir().join(format!(
-        "inkan-jsonld-request-{}-{:?}.json",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    std::fs::write(&path, request.to_string()).unwrap();
-    let out = run_oracle(
-        "jsonld_oracle.py",
-        &[command, contexts_file().to_str().unwrap(), path.to_str().unwrap()],
-    );
-    std::fs::remove_file(&path).ok();
-    out
-}
+mod jsonld_oracle;
 
 fn without_proof(mut doc: Value) -> Value {
     doc.as_object_mut().unwrap().remove("proof");
     doc
-}
-
-/// A VCDM 1.1 credential as Inji Certify issues them (MOSIP ID fields), unsigned.
-fn inji_credential() -> Value {
-    json!({
-        "@context": [
-            "https://www.w3.org/2018/credentials/v1",
-            "https://w3id.org/security/suites/ed25519-2020/v1",
-            {"@vocab": "https://mosip.example/vocab#"}
-        ],
-        "id": "urn:uuid:3978344f-8596-4c3a-a978-8fcaba3903c5",
-        "type": ["VerifiableCredential", "MOSIPVerifiableCredential"],
-        "issuer": "did:web:certify.mosip.example",
-        "issuanceDate": "2024-06-01T10:00:00.000Z",
-        "expirationDate": "2034-06-01T10:00:00.000Z",
-        "credentialSubject": {
-            "id": "did:jwk:eyJrdHkiOiJPS1AiLCJjcnYiOiJFZDI1NTE5IiwieCI6IjExcVlBWUt4Q3JmVlNfN1R5V1FIT2c3aGN2UGFwaU1scndJYWFQY0hVUm8ifQ",
-            "fullName": [{"language": "eng", "value": "Aarav Sharma"}, {"language": "hin", "value": "आरव शर्मा"}],
-            "dateOfBirth": "1990/01/15",
-            "gender": [{"language": "eng", "value": "Male"}],
-            "UIN": "6936894708",
-            "email": "aarav@example.org",
-            "phone": "+911234567890",
-            "addressLine1": [{"language": "eng", "value": "12 Lake Road"}],
-            "city": [{"language": "eng", "value": "Pune"}],
-            "postalCode": "411001",
-            "face": "data:image/jpeg;base64,/9j/4AAQSkZJRg=="
-        }
-    })
 }
 
 /// A typical 20-claim VCDM 2.0 credential (also what the benchmark verifies).
@@ -138,7 +81,10 @@ fn documents() -> Vec<(String, Value)> {
         "eddsa signed".into(),
         json("w3c-vc-di-eddsa/TestVectors/eddsa-rdfc-2022/signedDataInt.json"),
     ));
-    docs.push(("inji 1.1".into(), inji_credential()));
+    docs.push((
+        "inji 1.1".into(),
+        inji_credential("did:web:certify.mosip.example"),
+    ));
     docs.push(("twenty claims".into(), twenty_claims()));
     docs.push((
         "examples v1 and numbers".into(),
@@ -213,7 +159,7 @@ fn legacy_hash_data(signed: &Value) -> Vec<u8> {
 fn sign_with_oracle(command: &str) -> (Value, PublicKey) {
     let (seed_hex, public, vm) = vector_key();
     let request = json!({
-        "doc": inji_credential(),
+        "doc": inji_credential("did:web:certify.mosip.example"),
         "seed_hex": seed_hex,
         "verificationMethod": vm,
         "created": "2024-06-01T10:00:00Z"

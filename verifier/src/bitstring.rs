@@ -5,18 +5,17 @@
 //! ahead of time for offline use.
 //!
 //! A status list credential is itself a secured credential, so it is verified by the verifier
-//! (whichever format detects it: `vc+jwt`, `vc+cose`, and Data Integrity once that format is
-//! registered): it enters the cache only if its signature and trust checks passed. It is then
+//! (whichever format detects it: `vc+jwt`, `vc+cose`, `ldp_vc` Data Integrity): it enters the cache only if its signature and trust checks passed. It is then
 //! decoded once (gzip inflated under the cap) and every lookup is O(1). A list past its
 //! `validUntil` fails `bitstring.list_expired`; one held longer than its `ttl` (or, without a
 //! `ttl`, than [`DEFAULT_BITSTRING_TTL`]) fails `bitstring.list_stale` offline and is fetched
 //! again online. With no usable list the check fails when the policy requires STATUS and is not
 //! applicable otherwise: it never passes unperformed.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use inkan_core::bitstring::{StatusEntry, StatusListCredential, StatusOutcome, check_status};
+use inkan_core::cache::BoundedCache;
 use inkan_core::clock::Clock;
 use inkan_core::http::HttpRequest;
 use inkan_core::{BoxFuture, Error as CoreError};
@@ -59,20 +58,8 @@ impl CachedListCredential {
     }
 }
 
-#[derive(Debug, Clone)]
-enum Entry {
-    Verified(CachedListCredential),
-    Failed { error: CoreError, at: i64 },
-}
-
-impl Entry {
-    fn time(&self) -> i64 {
-        match self {
-            Entry::Verified(list) => list.fetched_at,
-            Entry::Failed { at, .. } => *at,
-        }
-    }
-}
+/// A verified list credential, or the error its last fetch ended in.
+type Entry = inkan_core::Result<CachedListCredential>;
 
 /// Verified status list credentials by URL, bounded: when full, the entry stored longest ago goes.
 ///
@@ -84,8 +71,7 @@ impl Entry {
 /// ```
 #[derive(Debug)]
 pub struct BitstringCache {
-    max_entries: usize,
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: BoundedCache<Entry>,
 }
 
 impl Default for BitstringCache {
@@ -98,33 +84,27 @@ impl BitstringCache {
     /// An empty cache holding at most `max_entries` lists (at least one).
     pub fn new(max_entries: usize) -> Self {
         Self {
-            max_entries: max_entries.max(1),
-            entries: Mutex::new(HashMap::new()),
+            entries: BoundedCache::new(max_entries),
         }
     }
 
     /// The verified list cached for `url`, fresh or not.
     pub fn get(&self, url: &str) -> Option<CachedListCredential> {
-        match self.lock().get(url) {
-            Some(Entry::Verified(list)) => Some(list.clone()),
-            _ => None,
-        }
+        self.entry(url)?.ok()
     }
 
     /// Caches a decoded list credential (already verified by the caller) for `url`.
     pub fn insert(&self, url: &str, list: StatusListCredential, fetched_at: i64) {
-        self.store(
-            url,
-            Entry::Verified(CachedListCredential {
-                list: Arc::new(list),
-                fetched_at,
-            }),
-        );
+        let list = CachedListCredential {
+            list: Arc::new(list),
+            fetched_at,
+        };
+        self.store(url, Ok(list), fetched_at);
     }
 
     /// How many URLs have an entry (a verified list or a failed fetch).
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.entries.len()
     }
 
     /// Whether the cache is empty.
@@ -134,30 +114,15 @@ impl BitstringCache {
 
     /// Forgets every entry.
     pub fn clear(&self) {
-        self.lock().clear();
+        self.entries.clear();
     }
 
     fn entry(&self, url: &str) -> Option<Entry> {
-        self.lock().get(url).cloned()
+        self.entries.get(url).map(|(entry, _)| entry)
     }
 
-    fn store(&self, url: &str, entry: Entry) {
-        let mut entries = self.lock();
-        if !entries.contains_key(url) && entries.len() >= self.max_entries {
-            let oldest = entries
-                .iter()
-                .min_by_key(|(_, e)| e.time())
-                .map(|(k, _)| k.clone());
-            if let Some(oldest) = oldest {
-                entries.remove(&oldest);
-            }
-        }
-        entries.insert(url.to_owned(), entry);
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
-        // Every update is one insert/remove: a poisoned map is still consistent.
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    fn store(&self, url: &str, entry: Entry, at: i64) {
+        self.entries.insert(url, entry, at);
     }
 }
 
@@ -194,8 +159,7 @@ pub fn check_bitstring_status(
                 entry.list_credential
             )));
         }
-        Some(Entry::Failed { error, .. }) => return Err(error),
-        Some(Entry::Verified(list)) => list,
+        Some(entry) => entry?,
     };
     list.check_fresh(clock.now_unix())?;
     check_status(entry, &list.list, clock, leeway_secs)
@@ -330,14 +294,11 @@ pub(crate) fn refresh_credential_status<'a>(
                 }
                 Err(e) => Err(e),
             };
-            let entry = match fetched {
-                Ok(list) => Entry::Verified(CachedListCredential {
-                    list: Arc::new(list),
-                    fetched_at: now,
-                }),
-                Err(error) => Entry::Failed { error, at: now },
-            };
-            cx.bitstring_cache().store(url, entry);
+            let entry = fetched.map(|list| CachedListCredential {
+                list: Arc::new(list),
+                fetched_at: now,
+            });
+            cx.bitstring_cache().store(url, entry, now);
         }
         Ok(())
     })

@@ -6,11 +6,13 @@
 //! A fetched document is kept only if it parsed (core [`DidDocument::from_json`], capped at
 //! [`MAX_DOCUMENT_JSON`] bytes) and its `id` is exactly the DID resolved. Offline, a DID that was
 //! never fetched is `didweb.not_cached` and one held longer than the TTL is `didweb.stale`: a
-//! verification never silently uses a document older than the operator allowed.
+//! verification never silently uses a document older than the operator allowed. A fetch that
+//! failed is cached as its error (`didweb.id_mismatch`, `http.failed`, …), which offline
+//! resolution then reports; online resolution tries again.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
+use inkan_core::cache::BoundedCache;
 use inkan_core::clock::Clock;
 use inkan_core::did::{DidDocument, DidResolver, DidUrl, KeyDidResolver, MAX_DOCUMENT_JSON, WebDid};
 use inkan_core::http::{HttpClient, HttpRequest};
@@ -29,11 +31,9 @@ pub const DEFAULT_DID_WEB_ENTRIES: usize = 256;
 /// The media types asked for.
 const ACCEPT: &str = "application/did+json, application/json";
 
-#[derive(Debug, Clone)]
-struct Cached {
-    doc: DidDocument,
-    fetched_at: i64,
-}
+/// A fetched document, or the error its fetch ended in (so that offline verification reports
+/// why, not merely that nothing is cached).
+type Fetched = Result<DidDocument>;
 
 /// A [`DidResolver`] for `did:web` (cached, HTTPS only) plus the pure `did:key` / `did:jwk`.
 ///
@@ -60,15 +60,14 @@ pub struct WebDidResolver {
     http: Arc<dyn HttpClient>,
     clock: Arc<dyn Clock>,
     ttl_secs: i64,
-    max_entries: usize,
-    cache: Mutex<HashMap<String, Cached>>,
+    cache: BoundedCache<Fetched>,
 }
 
 impl std::fmt::Debug for WebDidResolver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebDidResolver")
             .field("ttl_secs", &self.ttl_secs)
-            .field("cached", &self.lock().len())
+            .field("cached", &self.cache.len())
             .finish_non_exhaustive()
     }
 }
@@ -80,8 +79,7 @@ impl WebDidResolver {
             http,
             clock,
             ttl_secs: DEFAULT_DID_WEB_TTL,
-            max_entries: DEFAULT_DID_WEB_ENTRIES,
-            cache: Mutex::new(HashMap::new()),
+            cache: BoundedCache::new(DEFAULT_DID_WEB_ENTRIES),
         }
     }
 
@@ -93,7 +91,7 @@ impl WebDidResolver {
 
     /// The same resolver keeping at most `entries` documents (at least one).
     pub fn with_max_entries(mut self, entries: usize) -> Self {
-        self.max_entries = entries.max(1);
+        self.cache = BoundedCache::new(entries);
         self
     }
 
@@ -102,17 +100,24 @@ impl WebDidResolver {
     pub fn load(&self, json: &str) -> Result<()> {
         let doc = DidDocument::from_json(json)?;
         WebDid::parse(doc.id().as_str())?;
-        self.store(doc);
+        let did = doc.id().to_string();
+        self.store(&did, Ok(doc));
         Ok(())
     }
 
     /// Forgets every cached document.
     pub fn clear(&self) {
-        self.lock().clear();
+        self.cache.clear();
     }
 
-    /// Fetches, checks and caches the document of `web`.
+    /// Fetches and checks the document of `web`; caches it, or the error the fetch ended in.
     async fn fetch(&self, web: &WebDid) -> Result<DidDocument> {
+        let fetched = self.fetch_checked(web).await;
+        self.store(web.did().as_str(), fetched.clone());
+        fetched
+    }
+
+    async fn fetch_checked(&self, web: &WebDid) -> Result<DidDocument> {
         let mut request = HttpRequest::get(web.document_url()).header("accept", ACCEPT);
         request.max_body = MAX_DOCUMENT_JSON;
         let response = self.http.send(request).await?;
@@ -130,46 +135,28 @@ impl WebDidResolver {
                 found: doc.id().to_string(),
             });
         }
-        self.store(doc.clone());
         Ok(doc)
     }
 
-    /// The cached document of `did` if it is younger than the TTL.
+    /// The cached document of `did` if it is younger than the TTL; a cached failure is its error.
     fn cached(&self, did: &str) -> Result<DidDocument> {
-        let entry = self
-            .lock()
+        let (fetched, fetched_at) = self
+            .cache
             .get(did)
-            .cloned()
             .ok_or_else(|| Error::DidWebNotCached(did.to_owned()))?;
-        let age = self.clock.now_unix().saturating_sub(entry.fetched_at);
+        let doc = fetched?;
+        let age = self.clock.now_unix().saturating_sub(fetched_at);
         if age > self.ttl_secs {
             return Err(Error::DidWebStale {
                 age,
                 ttl: self.ttl_secs,
             });
         }
-        Ok(entry.doc)
+        Ok(doc)
     }
 
-    fn store(&self, doc: DidDocument) {
-        let now = self.clock.now_unix();
-        let key = doc.id().to_string();
-        let mut cache = self.lock();
-        if !cache.contains_key(&key) && cache.len() >= self.max_entries {
-            let oldest = cache
-                .iter()
-                .min_by_key(|(_, c)| c.fetched_at)
-                .map(|(k, _)| k.clone());
-            if let Some(oldest) = oldest {
-                cache.remove(&oldest);
-            }
-        }
-        cache.insert(key, Cached { doc, fetched_at: now });
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cached>> {
-        // Every update is one insert/remove, so a poisoned map is still consistent.
-        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
+    fn store(&self, did: &str, fetched: Fetched) {
+        self.cache.insert(did, fetched, self.clock.now_unix());
     }
 }
 
@@ -303,7 +290,7 @@ mod tests {
     }
 
     #[test]
-    fn refused_documents_are_not_cached() {
+    fn refused_documents_are_cached_as_their_error() {
         let key = SoftwareKey::generate(Algorithm::EdDsa).unwrap();
         let clock = Arc::new(TestClock(AtomicI64::new(0)));
         let url = "https://example.com/user/alice/did.json";
@@ -322,12 +309,13 @@ mod tests {
             let resolver = WebDidResolver::new(http, clock.clone());
             let err = ready(resolver.resolve("did:web:example.com:user:alice")).unwrap_err();
             assert_eq!(err.code(), code);
+            // Offline, the refusal is reported as such, and never as a document.
             assert_eq!(
                 resolver
                     .resolve_offline("did:web:example.com:user:alice")
                     .unwrap_err()
                     .code(),
-                "didweb.not_cached"
+                code
             );
         }
     }

@@ -14,10 +14,10 @@
 //! fails the check with its own code; with no usable list the check fails when the policy
 //! requires STATUS (and is not applicable otherwise) — it never passes.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use inkan_core::BoxFuture;
+use inkan_core::cache::BoundedCache;
 use inkan_core::clock::Clock;
 use inkan_core::crypto::{Algorithm, PublicKey};
 use inkan_core::http::{HttpClient, HttpRequest};
@@ -67,24 +67,8 @@ impl CachedStatusList {
     }
 }
 
-#[derive(Debug, Clone)]
-enum Entry {
-    Verified(CachedStatusList),
-    /// The last fetch failed, and why; kept so the report can say so.
-    Failed {
-        error: inkan_core::Error,
-        at: i64,
-    },
-}
-
-impl Entry {
-    fn time(&self) -> i64 {
-        match self {
-            Entry::Verified(list) => list.fetched_at,
-            Entry::Failed { at, .. } => *at,
-        }
-    }
-}
+/// A verified list, or the error its last fetch ended in (kept so the report can say why).
+type Entry = inkan_core::Result<CachedStatusList>;
 
 /// Verified status lists by URI, bounded: when full, the entry stored longest ago goes.
 ///
@@ -96,8 +80,7 @@ impl Entry {
 /// ```
 #[derive(Debug)]
 pub struct StatusListCache {
-    max_entries: usize,
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: BoundedCache<Entry>,
 }
 
 impl Default for StatusListCache {
@@ -110,22 +93,18 @@ impl StatusListCache {
     /// An empty cache holding at most `max_entries` lists (at least one).
     pub fn new(max_entries: usize) -> Self {
         Self {
-            max_entries: max_entries.max(1),
-            entries: Mutex::new(HashMap::new()),
+            entries: BoundedCache::new(max_entries),
         }
     }
 
     /// The verified list cached for `uri`, fresh or not.
     pub fn get(&self, uri: &str) -> Option<CachedStatusList> {
-        match self.lock().get(uri) {
-            Some(Entry::Verified(list)) => Some(list.clone()),
-            _ => None,
-        }
+        self.entry(uri)?.ok()
     }
 
     /// How many URIs have an entry (a verified list or a failed fetch).
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.entries.len()
     }
 
     /// Whether the cache is empty.
@@ -135,30 +114,15 @@ impl StatusListCache {
 
     /// Forgets every entry.
     pub fn clear(&self) {
-        self.lock().clear();
+        self.entries.clear();
     }
 
     fn entry(&self, uri: &str) -> Option<Entry> {
-        self.lock().get(uri).cloned()
+        self.entries.get(uri).map(|(entry, _)| entry)
     }
 
-    fn store(&self, uri: &str, entry: Entry) {
-        let mut entries = self.lock();
-        if !entries.contains_key(uri) && entries.len() >= self.max_entries {
-            let oldest = entries
-                .iter()
-                .min_by_key(|(_, e)| e.time())
-                .map(|(k, _)| k.clone());
-            if let Some(oldest) = oldest {
-                entries.remove(&oldest);
-            }
-        }
-        entries.insert(uri.to_owned(), entry);
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
-        // A panic elsewhere cannot leave the map half-written: every update is one insert/remove.
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    fn store(&self, uri: &str, entry: Entry, at: i64) {
+        self.entries.insert(uri, entry, at);
     }
 }
 
@@ -186,13 +150,12 @@ impl Verifier {
     /// ```
     pub fn load_status_list(&self, uri: &str, token: &[u8]) -> Result<()> {
         let verified = verify_list(token, uri, self.trust(), self.policy(), self.clock())?;
-        self.status_cache().store(
-            uri,
-            Entry::Verified(CachedStatusList {
-                token: Arc::new(verified),
-                fetched_at: self.clock().now_unix(),
-            }),
-        );
+        let now = self.clock().now_unix();
+        let list = CachedStatusList {
+            token: Arc::new(verified),
+            fetched_at: now,
+        };
+        self.status_cache().store(uri, Ok(list), now);
         Ok(())
     }
 }
@@ -248,19 +211,14 @@ pub(crate) fn refresh_status<'a>(
             verify_list(&body, &reference.uri, cx.trust(), cx.policy(), cx.clock())
                 .map_err(crate::Error::from)
         }) {
-            Ok(token) => Entry::Verified(CachedStatusList {
+            Ok(token) => Ok(CachedStatusList {
                 token: Arc::new(token),
                 fetched_at: now,
             }),
-            Err(err) => Entry::Failed {
-                error: match err {
-                    crate::Error::Core(e) => e,
-                    other => inkan_core::Error::StatusUnavailable(other.to_string()),
-                },
-                at: now,
-            },
+            Err(crate::Error::Core(e)) => Err(e),
+            Err(other) => Err(inkan_core::Error::StatusUnavailable(other.to_string())),
         };
-        cache.store(&reference.uri, entry);
+        cache.store(&reference.uri, entry, now);
         Ok(())
     })
 }
@@ -274,8 +232,7 @@ fn lookup(cx: &Context<'_>, reference: &StatusReference) -> inkan_core::Result<(
                 reference.uri
             )));
         }
-        Some(Entry::Failed { error, .. }) => return Err(error),
-        Some(Entry::Verified(list)) => list,
+        Some(entry) => entry?,
     };
     list.check_fresh(cx.clock().now_unix(), cx.policy().time_rules().leeway_secs)?;
     StatusValue::from(list.token.list.get(reference.idx)?).check(reference.idx)
@@ -348,7 +305,9 @@ fn signing_keys(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
     use std::future::Future;
+    use std::sync::Mutex;
     use std::sync::atomic::{AtomicI64, Ordering};
     use std::task::{Poll, Waker};
 
@@ -670,15 +629,15 @@ mod tests {
     fn the_cache_is_bounded() {
         let cache = StatusListCache::new(2);
         let list = |at| {
-            Entry::Verified(CachedStatusList {
+            Ok(CachedStatusList {
                 token: Arc::new(token()),
                 fetched_at: at,
             })
         };
-        cache.store("a", list(1));
-        cache.store("b", list(2));
-        cache.store("a", list(3));
-        cache.store("c", list(4));
+        cache.store("a", list(1), 1);
+        cache.store("b", list(2), 2);
+        cache.store("a", list(3), 3);
+        cache.store("c", list(4), 4);
         assert_eq!(cache.len(), 2);
         assert!(cache.get("b").is_none(), "the oldest entry goes first");
         assert_eq!(cache.get("a").map(|l| l.fetched_at), Some(3));

@@ -12,6 +12,7 @@ use inkan_core::clock::FixedClock;
 use inkan_core::crypto::{Algorithm, SoftwareKey};
 use inkan_core::di::{self, Cryptosuite, DidMethods, ProofOptions, VerifyOptions};
 use inkan_core::did::{KeyDidResolver, Relationship, did_key};
+use ssi::dids::DIDKey;
 use ssi::prelude::*;
 
 fn credential(issuer: &str) -> serde_json::Value {

@@ -46,6 +46,7 @@ mod suite;
 
 pub use methods::{DidMethods, MethodResolver};
 pub use proof::{DATA_INTEGRITY_PROOF, Proof, ProofOptions, purpose_from_name};
+use suite::Members;
 pub use suite::{Canonicalization, Cryptosuite, Env, HashAlg};
 
 use serde_json::{Map, Value};
@@ -272,24 +273,41 @@ fn verify_one(
             key.key_type()
         )));
     }
-    let mut config = proof.options();
     let previous: Vec<&Value> = proof
         .previous_proofs()
         .iter()
         .map(|id| find_proof(all, id))
         .collect::<Result<_>>()?;
-    let mut unsecured = unsecured(doc, &previous);
-    match (config.get("@context"), doc.get("@context")) {
-        (Some(ctx), _) => restore_context(&mut unsecured, ctx)?,
-        (None, Some(ctx)) if !proof.cryptosuite().proof_carries_context() => {
-            config.insert("@context".into(), ctx.clone());
-        }
-        (None, _) => {}
+    // A chain's previous proofs are signed as an array in place of `proof` (DI 1.0 §4.3 step 5).
+    let chain = (!previous.is_empty()).then(|| Value::Array(previous.into_iter().cloned().collect()));
+    let proof_ctx = proof.members().get("@context");
+    if let Some(ctx) = proof_ctx {
+        check_context_prefix(doc.get("@context"), ctx)?;
     }
-    let data =
-        proof
-            .cryptosuite()
-            .hash_data(key.key_type(), &Value::Object(config), &unsecured, &options.env)?;
+    // The JCS rule: the document is checked with the proof's `@context` (contexts appended
+    // after signing are not signed); the RDFC suites hash the document's into the configuration.
+    let doc_ctx = doc.get("@context");
+    let config_ctx = match (proof_ctx, doc_ctx) {
+        (None, Some(ctx)) if !proof.cryptosuite().proof_carries_context() => Some(ctx),
+        _ => None,
+    };
+    let config: Members<'_> = proof
+        .members()
+        .iter()
+        .filter(|(k, _)| *k != "proofValue" && *k != "jws")
+        .map(|(k, v)| (k.as_str(), v))
+        .chain(config_ctx.map(|ctx| ("@context", ctx)))
+        .collect();
+    let unsecured: Members<'_> = doc
+        .iter()
+        .filter(|(k, _)| *k != "proof" && !(*k == "@context" && proof_ctx.is_some()))
+        .map(|(k, v)| (k.as_str(), v))
+        .chain(proof_ctx.map(|ctx| ("@context", ctx)))
+        .chain(chain.as_ref().map(|c| ("proof", c)))
+        .collect();
+    let data = proof
+        .cryptosuite()
+        .hash_members(key.key_type(), config, unsecured, &options.env)?;
     let data = proof.signing_input(data);
     key.verify(alg, &data, proof.proof_value()).map_err(|e| match e {
         Error::BadSignature => Error::DiBadSignature,
@@ -298,24 +316,23 @@ fn verify_one(
     Ok(VerifiedProof { proof, key })
 }
 
-/// The JCS suites' rule: the document's `@context` must start with the proof's, and the
-/// document is checked with the proof's (contexts appended after signing are not signed).
-fn restore_context(unsecured: &mut Value, proof_ctx: &Value) -> Result<()> {
-    let as_list = |v: &Value| -> Vec<Value> {
-        match v {
-            Value::Array(a) => a.clone(),
-            other => vec![other.clone()],
-        }
-    };
-    let theirs = as_list(proof_ctx);
-    let ours = unsecured.get("@context").map(as_list).unwrap_or_default();
+/// The JCS suites' rule: the document's `@context` must start with the proof's.
+fn check_context_prefix(doc_ctx: Option<&Value>, proof_ctx: &Value) -> Result<()> {
+    let theirs = context_list(Some(proof_ctx));
+    let ours = context_list(doc_ctx);
     if ours.len() < theirs.len() || ours[..theirs.len()] != theirs[..] {
         return Err(Error::DiContextMismatch);
     }
-    if let Some(obj) = unsecured.as_object_mut() {
-        obj.insert("@context".into(), proof_ctx.clone());
-    }
     Ok(())
+}
+
+/// An `@context` as the list of its entries (one value is a list of one).
+fn context_list(ctx: Option<&Value>) -> Vec<&Value> {
+    match ctx {
+        Some(Value::Array(entries)) => entries.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    }
 }
 
 fn check_time(proof: &Proof, options: &VerifyOptions<'_>) -> Result<()> {

@@ -6,7 +6,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256, Sha384};
 
 use crate::crypto::{Algorithm, KeyType};
-use crate::encoding::jcs_canonicalize;
+use crate::encoding::{jcs_canonicalize, jcs_canonicalize_members};
 use crate::{Error, Result};
 
 /// A Data Integrity cryptosuite inkan implements.
@@ -199,16 +199,55 @@ impl Cryptosuite {
         unsecured: &Value,
         env: &Env<'_>,
     ) -> Result<Vec<u8>> {
-        let canon = self.canonicalization();
-        let hash = self.hash(key);
-        #[cfg(feature = "jsonld")]
-        if canon == Canonicalization::Rdfc {
-            return rdfc_hash_data(hash, proof_config, unsecured, env);
-        }
-        let mut data = hash.digest(&canon.canonicalize(proof_config, env)?);
-        data.extend(hash.digest(&canon.canonicalize(unsecured, env)?));
-        Ok(data)
+        self.hash_members(key, members(proof_config)?, members(unsecured)?, env)
     }
+
+    /// [`hash_data`](Self::hash_data) over the members of the proof configuration and of the
+    /// unsecured document, as views of the documents they come from: JCS writes them as they
+    /// are, so verifying copies no document.
+    pub(crate) fn hash_members(
+        self,
+        key: KeyType,
+        proof_config: Members<'_>,
+        unsecured: Members<'_>,
+        env: &Env<'_>,
+    ) -> Result<Vec<u8>> {
+        let hash = self.hash(key);
+        let _ = env; // only the RDFC suites need it
+        match self.canonicalization() {
+            Canonicalization::Jcs => {
+                let mut data = hash.digest(&jcs_canonicalize_members(proof_config)?);
+                data.extend(hash.digest(&jcs_canonicalize_members(unsecured)?));
+                Ok(data)
+            }
+            #[cfg(feature = "jsonld")]
+            Canonicalization::Rdfc => rdfc_hash_data(hash, &owned(proof_config), &owned(unsecured), env),
+        }
+    }
+}
+
+/// The members of a JSON object, borrowed: a document seen without its `proof`, a proof without
+/// its `proofValue`, with a member replaced.
+pub(crate) type Members<'a> = Vec<(&'a str, &'a Value)>;
+
+/// The members of `value`, which must be an object.
+fn members(value: &Value) -> Result<Members<'_>> {
+    value
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| (k.as_str(), v)).collect())
+        .ok_or_else(|| {
+            Error::DiMalformedProof("a document and its proof configuration must be JSON objects".into())
+        })
+}
+
+#[cfg(feature = "jsonld")]
+fn owned(members: Members<'_>) -> Value {
+    Value::Object(
+        members
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.clone()))
+            .collect(),
+    )
 }
 
 /// What a canonicalization step may need beyond the document (with the `jsonld` feature, the

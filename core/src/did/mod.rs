@@ -22,6 +22,6 @@ pub use document::{
     DidDocument, KeyMaterial, MAX_DOCUMENT_JSON, MAX_METHODS, MethodRef, Relationship, VerificationMethod,
 };
 pub use methods::{did_jwk, did_key};
-pub use resolver::{DidResolver, KeyDidResolver, resolve_key};
+pub use resolver::{DidResolver, KeyDidResolver, PREPARED_DOCUMENTS, resolve_key};
 pub use syntax::{Did, DidUrl, MAX_DID_LEN};
 pub use web::WebDid;

@@ -1,8 +1,12 @@
 //! Resolution: the [`DidResolver`] trait through which DID methods are injected, and the pure
 //! resolver for `did:key` and `did:jwk`.
 
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use super::methods::{resolve_did_jwk, resolve_did_key};
 use super::{DidDocument, DidUrl};
+use crate::cache::BoundedCache;
 use crate::crypto::PublicKey;
 use crate::{BoxFuture, Error, Result};
 
@@ -56,12 +60,35 @@ impl DidResolver for KeyDidResolver {
 
     fn resolve_offline(&self, did: &str) -> Result<DidDocument> {
         let url = DidUrl::parse(did)?;
-        match url.did().method() {
-            "key" => resolve_did_key(url.did()),
-            "jwk" => resolve_did_jwk(url.did()),
-            other => Err(Error::DidUnsupportedMethod(other.to_owned())),
+        let did = url.did();
+        if let Some((doc, _)) = prepared().get(did.as_str()) {
+            return Ok(doc);
         }
+        let doc = match did.method() {
+            "key" => resolve_did_key(did),
+            "jwk" => resolve_did_jwk(did),
+            other => Err(Error::DidUnsupportedMethod(other.to_owned())),
+        }?;
+        // Insertion order stands in for time: the document prepared longest ago goes first.
+        static ORDER: AtomicI64 = AtomicI64::new(0);
+        prepared().insert(did.as_str(), doc.clone(), ORDER.fetch_add(1, Ordering::Relaxed));
+        Ok(doc)
     }
+}
+
+/// How many did:key / did:jwk documents [`KeyDidResolver`] keeps prepared for the process.
+///
+/// ```
+/// assert_eq!(inkan_core::did::PREPARED_DOCUMENTS, 1024);
+/// ```
+pub const PREPARED_DOCUMENTS: usize = 1024;
+
+/// did:key and did:jwk documents as resolved before, their keys prepared (decoded, the point
+/// decompressed, the provider's verifier built): such a document is a pure function of its DID,
+/// so it never goes stale, and preparing a key costs more than many a signature check.
+fn prepared() -> &'static BoundedCache<DidDocument> {
+    static PREPARED: OnceLock<BoundedCache<DidDocument>> = OnceLock::new();
+    PREPARED.get_or_init(|| BoundedCache::new(PREPARED_DOCUMENTS))
 }
 
 /// The key a `did:key` or `did:jwk` DID URL names (no I/O).

@@ -8,6 +8,7 @@ mod zlib;
 
 pub use base45::{MAX_BASE45_LEN, base45_decode, base45_encode};
 pub use jcs::jcs_canonicalize;
+pub(crate) use jcs::jcs_canonicalize_members;
 pub use multibase::{
     MAX_MULTIBASE_LEN, Multibase, multibase_decode, multibase_encode, multikey_decode, multikey_encode,
     varint_decode, varint_encode,

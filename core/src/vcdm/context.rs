@@ -50,17 +50,18 @@ const VOCAB_CONTEXTS: &[&str] = &[
 ];
 
 /// What the `@context` says about term mapping, as far as it can be known offline.
+/// Terms borrow from the document and the static term list: checking a credential copies none.
 #[derive(Debug, Default)]
-pub(crate) struct ContextInfo {
+pub(crate) struct ContextInfo<'a> {
     /// A context inkan does not know is in play: it may define any term.
     open: bool,
     /// `@vocab` is in effect.
     vocab: bool,
     /// Terms defined by known contexts and inline definitions.
-    terms: HashSet<String>,
+    terms: HashSet<&'a str>,
 }
 
-impl ContextInfo {
+impl ContextInfo<'_> {
     /// Fails unless `t` maps to a URL.
     pub(crate) fn check_type(&self, t: &str) -> Result<()> {
         if is_url(t) || self.terms.contains(t) || self.vocab || self.open {
@@ -72,7 +73,7 @@ impl ContextInfo {
 }
 
 /// Checks `@context` of a document whose base context must be `base` (`CONTEXT_V1`/`CONTEXT_V2`).
-pub(crate) fn check(obj: &Map<String, Value>, base: &str) -> Result<ContextInfo> {
+pub(crate) fn check<'a>(obj: &'a Map<String, Value>, base: &str) -> Result<ContextInfo<'a>> {
     let entries = one_or_many(
         obj.get("@context")
             .ok_or_else(|| Error::VcdmContext("@context is missing".into()))?,
@@ -85,10 +86,10 @@ pub(crate) fn check(obj: &Map<String, Value>, base: &str) -> Result<ContextInfo>
         open: base == CONTEXT_V1,
         ..ContextInfo::default()
     };
-    let mut protected: HashSet<String> = HashSet::new();
+    let mut protected: HashSet<&str> = HashSet::new();
     if base == CONTEXT_V2 {
-        info.terms.extend(V2_TERMS.iter().map(|t| (*t).to_owned()));
-        protected.extend(V2_TERMS.iter().map(|t| (*t).to_owned()));
+        info.terms.extend(V2_TERMS.iter().copied());
+        protected.extend(V2_TERMS.iter().copied());
     }
     for entry in &entries[1..] {
         match entry {
@@ -112,7 +113,11 @@ pub(crate) fn check(obj: &Map<String, Value>, base: &str) -> Result<ContextInfo>
 }
 
 /// Applies one inline context object.
-fn inline(defs: &Map<String, Value>, info: &mut ContextInfo, protected: &mut HashSet<String>) -> Result<()> {
+fn inline<'a>(
+    defs: &'a Map<String, Value>,
+    info: &mut ContextInfo<'a>,
+    protected: &mut HashSet<&'a str>,
+) -> Result<()> {
     let is_protected = defs.get("@protected") == Some(&Value::Bool(true));
     for (term, def) in defs {
         if term == "@vocab" {
@@ -122,7 +127,7 @@ fn inline(defs: &Map<String, Value>, info: &mut ContextInfo, protected: &mut Has
         if term.starts_with('@') {
             continue;
         }
-        if protected.contains(term) {
+        if protected.contains(term.as_str()) {
             return Err(Error::VcdmContext(format!(
                 "redefinition of the protected term {term:?}"
             )));
@@ -131,7 +136,7 @@ fn inline(defs: &Map<String, Value>, info: &mut ContextInfo, protected: &mut Has
             Value::String(s) => Some(s.as_str()),
             Value::Object(o) => o.get("@id").and_then(Value::as_str),
             Value::Null => {
-                info.terms.remove(term);
+                info.terms.remove(term.as_str());
                 continue;
             }
             other => {
@@ -149,9 +154,9 @@ fn inline(defs: &Map<String, Value>, info: &mut ContextInfo, protected: &mut Has
                 "term {term:?} maps to {iri:?}, not a URL"
             )));
         }
-        info.terms.insert(term.clone());
+        info.terms.insert(term);
         if is_protected {
-            protected.insert(term.clone());
+            protected.insert(term);
         }
     }
     Ok(())

@@ -303,7 +303,7 @@ fn rfc3339(t: OffsetDateTime) -> String {
 /// `type`: present, containing `required`, every value mapping to a URL.
 pub(super) fn required_types(
     obj: &Map<String, Value>,
-    ctx: &ContextInfo,
+    ctx: &ContextInfo<'_>,
     required: &str,
 ) -> Result<Vec<String>> {
     let types = types(obj)?.ok_or_else(|| Error::VcdmType("type is missing".into()))?;
@@ -382,7 +382,7 @@ fn validity(
 fn status_entries(
     obj: &Map<String, Value>,
     version: Version,
-    ctx: &ContextInfo,
+    ctx: &ContextInfo<'_>,
 ) -> Result<Vec<CredentialStatus>> {
     typed_objects(obj, "credentialStatus", Error::VcdmStatus)?
         .into_iter()
@@ -423,7 +423,7 @@ fn schema_entries(obj: &Map<String, Value>) -> Result<Vec<CredentialSchema>> {
 
 /// `name`/`description`, and the typed optional properties (`evidence`, `termsOfUse`,
 /// `refreshService`, `proof`), each needing a `type` that maps to a URL.
-pub(super) fn other_properties(obj: &Map<String, Value>, ctx: &ContextInfo) -> Result<()> {
+pub(super) fn other_properties(obj: &Map<String, Value>, ctx: &ContextInfo<'_>) -> Result<()> {
     language_value(obj, "name")?;
     language_value(obj, "description")?;
     for name in ["evidence", "termsOfUse", "refreshService", "proof"] {

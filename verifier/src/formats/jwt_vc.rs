@@ -71,8 +71,14 @@ impl Format for JwtVc {
 
     fn refresh<'a>(&'a self, input: &'a InputRef<'a>, cx: &'a Context<'a>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            for status in status_claims(input.text().unwrap_or_default().trim()) {
-                crate::status::refresh_status(cx, Some(&status)).await?;
+            for vc in credentials(input.text().unwrap_or_default().trim()) {
+                match vc.claims().get("status") {
+                    Some(status) => crate::status::refresh_status(cx, Some(status)).await?,
+                    None => {
+                        let credential = Value::Object(vc.credential().clone());
+                        crate::bitstring::refresh_credential_status(cx, &credential).await?;
+                    }
+                }
             }
             Ok(())
         })
@@ -276,34 +282,26 @@ fn signature_and_trust(vc: &ParsedVcJwt, cx: &Context<'_>) -> (Step, Step) {
 }
 
 /// The credential's status: an IETF Token Status List reference in the JWT's `status` claim is
-/// looked up in the verifier's status cache; a VCDM `credentialStatus` (W3C status lists, a later
-/// format) stays in the reported claims and the check says it was not performed.
+/// looked up in the verifier's status cache; a VCDM `credentialStatus` (W3C Bitstring Status List
+/// or StatusList2021) in the verifier's cache of verified status list credentials.
 fn check_status(vc: &ParsedVcJwt, cx: &Context<'_>, report: &mut ReportBuilder) {
     match (vc.claims().get("status"), vc.status()) {
         (None, Some(_)) => {
-            report.not_applicable(
-                CheckId::STATUS,
-                "credentialStatus (W3C status lists) is not checked for VC-JWT yet",
-            );
+            let credential = Value::Object(vc.credential().clone());
+            crate::bitstring::check_credential_status(cx, &credential, report);
         }
         (status, _) => crate::status::check_status(cx, status, report),
     }
 }
 
-/// The `status` claims of a VC-JWT, or of every VC-JWT in a VP-JWT, read without verifying.
-fn status_claims(text: &str) -> Vec<Value> {
-    let credentials = match kind(text) {
+/// The decoded credentials of a VC-JWT, or of every VC-JWT in a VP-JWT, read without verifying.
+fn credentials(text: &str) -> Vec<ParsedVcJwt> {
+    match kind(text) {
         Some(Kind::Presentation) => vcjwt::parse_vp(text)
-            .map(|vp| vp.credentials().iter().map(|vc| vc.claims().clone()).collect())
+            .map(|vp| vp.credentials().to_vec())
             .unwrap_or_default(),
-        _ => vcjwt::parse_vc(text)
-            .map(|vc| vec![vc.claims().clone()])
-            .unwrap_or_default(),
-    };
-    credentials
-        .into_iter()
-        .filter_map(|mut c| c.remove("status"))
-        .collect()
+        _ => vcjwt::parse_vc(text).map(|vc| vec![vc]).unwrap_or_default(),
+    }
 }
 
 /// The outcome of one check, before it goes into the report.

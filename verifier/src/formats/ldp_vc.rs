@@ -7,7 +7,8 @@
 //! method's controller must be the issuer); `trust` (a DID the trust store trusts, or a key it
 //! holds for the issuer); `validity` (`validFrom`/`validUntil` or `issuanceDate`/
 //! `expirationDate` against the clock, with the policy's leeway); `issuance_policy` (every type
-//! but `VerifiableCredential`); `status` (see [`check_credential_status`]); `holder_binding` is
+//! but `VerifiableCredential`); `status` (W3C Bitstring Status List / StatusList2021, see
+//! [`check_credential_status`]); `holder_binding` is
 //! not applicable to a credential alone.
 //!
 //! A presentation adds the holder's proof (`authentication`) to `signature` and
@@ -16,11 +17,12 @@
 //! credential gets the credential checks (the first failure of each check is reported); an
 //! enveloped credential is verified as an input of its own.
 
+use inkan_core::BoxFuture;
 use inkan_core::Error as CoreError;
 use inkan_core::crypto::PublicKey;
 use inkan_core::di::{self, DidMethods, MethodResolver, VerifiedProof, VerifyOptions};
-use inkan_core::did::Relationship;
-use inkan_core::vcdm::{self, Credential, CredentialStatus, Presentation, PresentedCredential};
+use inkan_core::did::{DidUrl, Relationship};
+use inkan_core::vcdm::{self, Credential, Presentation, PresentedCredential};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::{Value, json};
@@ -88,6 +90,63 @@ impl Format for LdpVc {
         }
         Ok(cx.finish(report))
     }
+
+    /// Online only: resolves the DIDs the document's proofs need (issuer, holder, every proof's
+    /// verification method: did:web documents enter the resolver's cache) and fetches the status
+    /// list credentials its `credentialStatus` entries point at; `verify` then runs offline.
+    fn refresh<'a>(&'a self, input: &'a InputRef<'a>, cx: &'a Context<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let Ok(doc) = vcdm::parse_document(input.text().unwrap_or_default().trim()) else {
+                return Ok(());
+            };
+            let mut documents = vec![&doc];
+            documents.extend(embedded_credentials(&doc));
+            for document in documents {
+                for did in dids_to_resolve(document) {
+                    // A failure shows up offline as the resolver's error under `signature`.
+                    let _ = cx.did_resolver().resolve(&did).await;
+                }
+                crate::bitstring::refresh_credential_status(cx, document).await?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The credentials embedded in a presentation (none for a credential).
+fn embedded_credentials(doc: &Value) -> Vec<&Value> {
+    match doc.get("verifiableCredential") {
+        Some(Value::Array(vcs)) => vcs.iter().collect(),
+        Some(vc @ Value::Object(_)) => vec![vc],
+        _ => Vec::new(),
+    }
+}
+
+/// The DIDs a document's proofs are checked against: its issuer or holder and the DID of every
+/// proof's verification method.
+fn dids_to_resolve(doc: &Value) -> Vec<String> {
+    let proofs = match doc.get("proof") {
+        Some(Value::Array(proofs)) => proofs.iter().collect(),
+        Some(proof) => vec![proof],
+        None => Vec::new(),
+    };
+    let methods = proofs
+        .into_iter()
+        .filter_map(|p| p.get("verificationMethod")?.as_str())
+        .filter_map(|vm| DidUrl::parse(vm).ok())
+        .map(|url| url.did().to_string());
+    let holder = doc
+        .get("holder")
+        .and_then(|h| h.as_str().or_else(|| h.get("id")?.as_str()));
+    let mut dids: Vec<String> = issuer_of(doc)
+        .into_iter()
+        .chain(holder.map(str::to_owned))
+        .filter(|d| d.starts_with("did:"))
+        .chain(methods)
+        .collect();
+    dids.sort();
+    dids.dedup();
+    dids
 }
 
 fn is_presentation(doc: &Value) -> bool {
@@ -310,40 +369,15 @@ fn check_trust(vc: &Credential, proofs: &[VerifiedProof], cx: &Context<'_>) -> i
     }
 }
 
-/// The STATUS check of a credential's `credentialStatus`.
+/// The STATUS check of a credential's `credentialStatus`: `BitstringStatusListEntry` and
+/// `StatusList2021Entry` entries are looked up in the verifier's cache of verified status list
+/// credentials (filled by `verify_online` or [`Verifier::load_status_list_credential`]), offline
+/// (see [`crate::check_bitstring_status`]): revoked and suspended are failures with their own
+/// codes; no usable list fails when the policy requires STATUS and is not applicable otherwise.
 ///
-/// This is the hook the W3C Bitstring Status List plugs into: each entry's `type`
-/// (`BitstringStatusListEntry`) and members are here, as published. Until a checker is
-/// registered, an entry is reported as not checked (a failure with `status.unavailable` when the
-/// policy requires STATUS, so a required check never passes unperformed); a credential without
-/// `credentialStatus` has nothing to check.
+/// [`Verifier::load_status_list_credential`]: crate::Verifier::load_status_list_credential
 pub fn check_credential_status(vc: &Credential, cx: &Context<'_>, report: &mut ReportBuilder) {
-    match vc.status() {
-        [] => crate::status::check_status(cx, None, report),
-        entries => {
-            let result = status_entries(entries);
-            match result {
-                Err(CoreError::StatusUnavailable(reason)) if !cx.policy().is_required(&CheckId::STATUS) => {
-                    report.not_applicable(CheckId::STATUS, reason);
-                }
-                result => {
-                    report.check(CheckId::STATUS, result);
-                }
-            }
-        }
-    }
-}
-
-fn status_entries(entries: &[CredentialStatus]) -> inkan_core::Result<()> {
-    let types: Vec<&str> = entries
-        .iter()
-        .flat_map(|e| e.types())
-        .map(String::as_str)
-        .collect();
-    Err(CoreError::StatusUnavailable(format!(
-        "credentialStatus of type {} is not checked by this verifier",
-        types.join(", ")
-    )))
+    crate::bitstring::check_credential_status(cx, vc.document(), report);
 }
 
 /// An enveloped credential is an input of its own (`vc+jwt`, `vc+sd-jwt`, …): verified through
