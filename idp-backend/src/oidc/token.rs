@@ -62,7 +62,6 @@ struct CodeRow {
     code_challenge: String,
     grant_data: String,
     expires_at: i64,
-    used_at: Option<i64>,
 }
 
 async fn token(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, OAuthError> {
@@ -134,10 +133,19 @@ async fn token(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Re
 }
 
 /// Marks the code used and returns it; a second use revokes the tokens issued from it.
+///
+/// The claim is a conditional `UPDATE` first: on PostgreSQL a concurrent redemption waits on
+/// the row and then finds it used, so two requests racing with one code never both win.
 async fn consume_code(s: &AppState, code_hash: &str) -> Result<CodeRow, OAuthError> {
     let mut w = s.store().begin_write().await?;
+    let claimed = sqlx::query("UPDATE oidc_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL")
+        .bind(code_hash)
+        .bind(now())
+        .execute(&mut *w.tx)
+        .await?
+        .rows_affected();
     let row: Option<CodeRow> = sqlx::query_as(
-        "SELECT client_id, redirect_uri, code_challenge, grant_data, expires_at, used_at \
+        "SELECT client_id, redirect_uri, code_challenge, grant_data, expires_at \
          FROM oidc_codes WHERE code_hash = $1",
     )
     .bind(code_hash)
@@ -146,7 +154,7 @@ async fn consume_code(s: &AppState, code_hash: &str) -> Result<CodeRow, OAuthErr
     let Some(row) = row else {
         return Err(OAuthError::bad("invalid_grant", "unknown code"));
     };
-    if row.used_at.is_some() {
+    if claimed == 0 {
         sqlx::query("UPDATE oidc_tokens SET revoked = 1 WHERE code_hash = $1")
             .bind(code_hash)
             .execute(&mut *w.tx)
@@ -157,11 +165,6 @@ async fn consume_code(s: &AppState, code_hash: &str) -> Result<CodeRow, OAuthErr
             "the code was already used; the tokens issued from it are revoked",
         ));
     }
-    sqlx::query("UPDATE oidc_codes SET used_at = $2 WHERE code_hash = $1")
-        .bind(code_hash)
-        .bind(now())
-        .execute(&mut *w.tx)
-        .await?;
     w.commit().await?;
     Ok(row)
 }

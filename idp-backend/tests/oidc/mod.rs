@@ -839,6 +839,19 @@ pub async fn full_login(s: &Server, otp_file: &std::path::Path) {
             get(&location_query(&r), "code").unwrap().to_string()
         }
     };
+    // One code redeemed by 8 requests at once: exactly one gets tokens (on PostgreSQL the
+    // requests really run in parallel; the claim on the code is a conditional UPDATE).
+    let c = fresh(&mut b).await;
+    let racers = (0..8).map(|_| redeem(s, &rp, &c, REDIRECT, VERIFIER));
+    let results = futures_util::future::join_all(racers).await;
+    let won = results.iter().filter(|(st, _)| *st == 200).count();
+    assert_eq!(won, 1, "{results:?}");
+    assert!(
+        results
+            .iter()
+            .all(|(st, e)| *st == 200 || e["error"] == "invalid_grant"),
+        "{results:?}"
+    );
     let (st, e) = redeem(s, &rp, &code2, "http://127.0.0.1:9/other", VERIFIER).await;
     assert_eq!(
         (st.as_u16(), e["error"].as_str()),
