@@ -161,13 +161,15 @@ async fn pushed_request(store: &Store, client: &Client, uri: &str) -> Result<Aut
         return Err(invalid());
     }
     let mut w = store.begin_write().await?;
-    let row: Option<(String, String, i64)> =
-        sqlx::query_as("SELECT client_id, request, expires_at FROM oidc_par WHERE handle_hash = $1")
-            .bind(token_hash(uri))
-            .fetch_optional(&mut *w.tx)
-            .await?;
-    sqlx::query("DELETE FROM oidc_par WHERE handle_hash = $1 OR expires_at < $2")
-        .bind(token_hash(uri))
+    // Read and delete in one statement: of two requests racing with one handle, only one gets
+    // the row (PostgreSQL's second DELETE waits, then finds nothing).
+    let row: Option<(String, String, i64)> = sqlx::query_as(
+        "DELETE FROM oidc_par WHERE handle_hash = $1 RETURNING client_id, request, expires_at",
+    )
+    .bind(token_hash(uri))
+    .fetch_optional(&mut *w.tx)
+    .await?;
+    sqlx::query("DELETE FROM oidc_par WHERE expires_at < $1")
         .bind(now())
         .execute(&mut *w.tx)
         .await?;
