@@ -435,6 +435,32 @@ pub async fn par_and_client_auth(s: &Server) {
     );
     let r = authorize(s, &q, None).await;
     assert_eq!(r.status(), 400, "a used request_uri");
+    // A fresh handle used by 8 requests at once: one login page, 7 refusals.
+    let r = par(s, &rp, &params, &rp.assertion(&s.base)).await;
+    let fresh = r.json::<Value>().await.unwrap()["request_uri"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let q = vec![
+        ("client_id".to_string(), rp.id.clone()),
+        ("request_uri".to_string(), fresh),
+    ];
+    let racers = (0..8).map(|_| authorize(s, &q, None));
+    let statuses: Vec<u16> = futures_util::future::join_all(racers)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|st| **st == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|st| **st == 400).count(),
+        7,
+        "{statuses:?}"
+    );
     // par_required: the plain query is refused (and not redirected).
     let r = authorize(s, &params, None).await;
     assert_eq!(r.status(), 400);
