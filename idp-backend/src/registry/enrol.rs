@@ -351,17 +351,21 @@ async fn registered_keys(
     }
     let mut out = HashMap::new();
     for (kind, hashes) in by_kind {
-        let sql = format!(
-            "SELECT d.key_hash, i.uin, i.rid FROM dedup_keys d JOIN identities i ON i.uin = d.uin \
-             WHERE d.kind = $1 AND d.key_hash IN ({})",
-            crate::store::placeholders(2, hashes.len())
-        );
-        let mut q = sqlx::query_as::<_, (String, String, String)>(AssertSqlSafe(sql)).bind(kind);
-        for h in hashes {
-            q = q.bind(h);
-        }
-        for (hash, uin, rid) in q.fetch_all(&mut *w.tx).await? {
-            out.insert((kind.to_string(), hash), (uin, rid));
+        // A batch of records with many biometric samples can hold more keys than one
+        // statement may bind.
+        for chunk in hashes.chunks(crate::store::MAX_PARAMS - 1) {
+            let sql = format!(
+                "SELECT d.key_hash, i.uin, i.rid FROM dedup_keys d JOIN identities i ON i.uin = d.uin \
+                 WHERE d.kind = $1 AND d.key_hash IN ({})",
+                crate::store::placeholders(2, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (String, String, String)>(AssertSqlSafe(sql)).bind(kind);
+            for h in chunk {
+                q = q.bind(*h);
+            }
+            for (hash, uin, rid) in q.fetch_all(&mut *w.tx).await? {
+                out.insert((kind.to_string(), hash), (uin, rid));
+            }
         }
     }
     Ok(out)
