@@ -117,7 +117,10 @@ impl Registry {
     /// another instance, a database error), rolls it back and writes each job in its own
     /// transaction, with a fresh UIN after a collision, so one bad job only fails itself.
     async fn write_enrolments(&self, mut jobs: Vec<Prepared>) -> Vec<Outcome> {
-        if let Ok(outcomes) = self.write_batch(&jobs).await {
+        // A batch of one goes straight to the path that retries it.
+        if jobs.len() > 1
+            && let Ok(outcomes) = self.write_batch(&jobs).await
+        {
             return outcomes;
         }
         let mut outcomes = Vec::with_capacity(jobs.len());
